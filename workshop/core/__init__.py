@@ -1,0 +1,1 @@
+"""What every domain uses: model mixins, permissions, audit trail, listings and exports, errors."""
