@@ -24,7 +24,7 @@ class UserForm(FlaskForm):
 
     name = StringField("Full name", validators=[DataRequired(), Length(max=120)])
     email = EmailField("E-mail", validators=[DataRequired(), Email(), Length(max=255)])
-    roles = MultiCheckboxField("Roles", choices=list(ROLES.items()),
+    roles = MultiCheckboxField("Roles", choices=dict(ROLES),
                                description="A person may hold several roles. Focal points "
                                "and participants belong to an office.")
     office_id = OptionalIntSelectField("Office", choices=[])
@@ -67,7 +67,7 @@ class CycleForm(FlaskForm):
                        description="For example 2008-2009.")
     start_date = DateField("Starts", validators=[DataRequired(message="Give a start date.")])
     end_date = DateField("Ends", validators=[DataRequired(message="Give an end date.")])
-    status = SelectField("Status", choices=list(CYCLE_STATUSES.items()), default="planning")
+    status = SelectField("Status", choices=dict(CYCLE_STATUSES), default="planning")
     previous_id = OptionalIntSelectField("Follows the cycle", choices=[],
                                          description="The next cycle starts from the last one.")
     description = TextAreaField("Description", validators=[Length(max=5000)])
@@ -78,12 +78,12 @@ class MilestoneForm(FlaskForm):
     """A milestone of the process timeline."""
 
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
-    stage = SelectField("Stage", choices=list(STAGES.items()))
+    stage = SelectField("Stage", choices=dict(STAGES))
     planned_start = DateField("Planned start", validators=[DataRequired("Give a planned start.")])
     planned_end = DateField("Planned end", validators=[DataRequired("Give a planned end.")])
     actual_start = DateField("Actual start", validators=[Optional()])
     actual_end = DateField("Actual end", validators=[Optional()])
-    status = SelectField("Status", choices=list(MILESTONE_STATUSES.items()), default="planned")
+    status = SelectField("Status", choices=dict(MILESTONE_STATUSES), default="planned")
     description = TextAreaField("Notes", validators=[Length(max=5000)])
     submit = SubmitField("Save milestone")
 

@@ -185,10 +185,11 @@ def save_milestone(milestone: Milestone | None, cycle: PlanCycle, *, title: str,
     if db.session.scalar(duplicate) is not None:
         raise FieldError("title", "This cycle already has a milestone with this title.")
     if milestone is None:
-        milestone = Milestone(cycle=cycle)
         if position is None:
             position = len(cycle.milestones)
+        milestone = Milestone()
         db.session.add(milestone)
+        milestone.cycle = cycle
     milestone.title, milestone.stage, milestone.status = title, stage, status
     milestone.planned_start, milestone.planned_end = planned_start, planned_end
     milestone.actual_start, milestone.actual_end = actual_start, actual_end
