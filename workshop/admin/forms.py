@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from ..auth.roles import ROLES
-from ..core.forms import MultiCheckboxField, OptionalIntSelectField
+from ..core.forms import MultiCheckboxField, OptionalIntSelectField, strip
 from .models import CYCLE_STATUSES, MILESTONE_STATUSES, STAGES
 
 
@@ -23,7 +23,8 @@ class UserForm(FlaskForm):
     """A user's details, roles and office."""
 
     name = StringField("Full name", validators=[DataRequired(), Length(max=120)])
-    email = EmailField("E-mail", validators=[DataRequired(), Email(), Length(max=255)])
+    email = EmailField("E-mail", validators=[DataRequired(), Email(), Length(max=255)],
+                       filters=[strip])
     roles = MultiCheckboxField("Roles", choices=dict(ROLES),
                                description="A person may hold several roles. Focal points "
                                "and participants belong to an office.")

@@ -4,11 +4,14 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from ..core.forms import strip
+
 
 class SignInForm(FlaskForm):
     """E-mail and password."""
 
-    email = EmailField("E-mail", validators=[DataRequired(), Email(), Length(max=255)])
+    email = EmailField("E-mail", validators=[DataRequired(), Email(), Length(max=255)],
+                       filters=[strip])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
     remember = BooleanField("Keep me signed in on this computer")
     submit = SubmitField("Sign in")

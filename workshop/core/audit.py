@@ -95,8 +95,9 @@ def _actor():
 
 
 def _identity(obj) -> str:
-    key = inspect(obj).identity
-    return ",".join(str(part) for part in key) if key else "?"
+    # The identity key of a new record is only set after the flush; its primary key is known.
+    key = inspect(obj).mapper.primary_key_from_instance(obj)
+    return ",".join(str(part) for part in key)
 
 
 @event.listens_for(Session, "after_flush")

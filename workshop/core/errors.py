@@ -45,7 +45,8 @@ def handle_http_exception(error: HTTPException):
         if code == 405 and error.get_response().headers.get("Allow"):
             response.headers["Allow"] = error.get_response().headers["Allow"]
         return response
-    template = f"errors/{code}.html" if code in (403, 404, 429, 500) else "errors/generic.html"
+    template = f"errors/{code}.html" if code in (400, 403, 404, 429, 500) else (
+        "errors/generic.html")
     response = error.get_response()
     html = render_template(template, code=code, title=TITLES.get(code, error.name), error=error)
     return html, code, {k: v for k, v in response.headers.items() if k in ("Allow", "Retry-After")}

@@ -30,3 +30,8 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
+
+
+def strip(value):
+    """Leading and trailing spaces typed or pasted by mistake are dropped."""
+    return value.strip() if isinstance(value, str) else value
