@@ -101,6 +101,7 @@ class Auth:
         self.client = client
 
     def login(self, user) -> None:
+        """Sign in as `user` (a User inside an app context, or the value of its get_id())."""
         with self.client.session_transaction() as session:
             session["_user_id"] = user.get_id() if hasattr(user, "get_id") else user
             session["_fresh"] = True
