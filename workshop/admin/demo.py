@@ -71,15 +71,17 @@ def demo_department(scale: int, on: date) -> str:
             offices.append(save_office(None, name=name + suffix,
                                        acronym=acronym + ("" if copy == 1 else str(copy)),
                                        description=description))
+    shared_hash = None
     for email, name, roles, _office in PEOPLE:
-        create_user(email=email, name=name, password=DEMO_PASSWORD, roles=roles,
-                    check_strength=False)
+        user = create_user(email=email, name=name, password=DEMO_PASSWORD, roles=roles,
+                           check_strength=False, password_hash=shared_hash)
+        shared_hash = user.password_hash
     for index, office in enumerate(offices):
         for prefix, role, names in OFFICE_PEOPLE:
             name = names[index % len(names)]
             email = f"{prefix}.{office.acronym.lower()}@example.org"
             create_user(email=email, name=name, password=DEMO_PASSWORD, roles={role},
-                        office_id=office.id, check_strength=False)
+                        office_id=office.id, check_strength=False, password_hash=shared_hash)
     start, end = cycle_dates(on)
     previous = save_cycle(None, name=f"{start.year - 2}-{start.year - 1}",
                           start_date=date(start.year - 2, 1, 1),

@@ -1,7 +1,7 @@
 """Operations on users and tokens. They flush but never commit: the caller commits once."""
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from ..core.models import utcnow
 from ..core.validation import FieldError
@@ -21,7 +21,11 @@ def normalise_email(email: str) -> str:
 
 def find_user_by_email(email: str) -> User | None:
     """The user with this e-mail address, if any."""
-    return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+    email = normalise_email(email)
+    # Stored addresses are lower-cased by Python; the exact comparison catches those the
+    # database's lower() folds differently, which the unique constraint would otherwise refuse.
+    return db.session.scalar(
+        select(User).where(or_(func.lower(User.email) == email, User.email == email)))
 
 
 def check_password_strength(password: str) -> None:
@@ -59,8 +63,13 @@ def create_user(
     office_id: int | None = None,
     must_change_password: bool = False,
     check_strength: bool = True,
+    password_hash: str | None = None,
 ) -> User:
-    """Create a user with the given roles."""
+    """Create a user with the given roles.
+
+    `password_hash` reuses an existing hash of the same password (bulk demo data), since
+    hashing is deliberately slow.
+    """
     email = normalise_email(email)
     roles = set(roles)
     if find_user_by_email(email):
@@ -76,7 +85,10 @@ def create_user(
         active=True,
         session_version=0,
     )
-    user.set_password(password)
+    if password_hash:
+        user.password_hash, user.session_version = password_hash, 1
+    else:
+        user.set_password(password)
     _set_roles(user, roles)
     db.session.add(user)
     db.session.flush()
