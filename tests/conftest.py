@@ -73,7 +73,6 @@ def clean_database(app):
         db.session.commit()
         db.session.remove()
     limiter.reset()
-    yield
 
 
 @pytest.fixture

@@ -47,7 +47,7 @@ def test_create_update_delete_of_an_office_through_the_pages(app, client, auth):
 
 def test_every_kind_of_record_is_audited(ctx):
     office = OfficeFactory(acronym="AUD")
-    user = make_user("focal_point", office=office, email="fp@example.org")
+    make_user("focal_point", office=office, email="fp@example.org")
     cycle = make_cycle()
     save_milestone(None, cycle, title="Extra review", stage="monitoring",
                    planned_start=date(2026, 6, 1), planned_end=date(2026, 6, 30))

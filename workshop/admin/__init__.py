@@ -40,11 +40,11 @@ def setup_tasks(user) -> list[Task]:
                 "Name a focal point for " + ", ".join(missing[:8])
                 + ("…" if len(missing) > 8 else "") + ".",
                 url_for("admin.users"), "warning", section="Set-up"))
-    if user.can("manage_cycles"):
-        if db.session.scalar(select(PlanCycle.id).where(PlanCycle.status == "active")) is None:
-            tasks.append(Task("No plan cycle is active",
-                              "Create the cycle or mark the current one active.",
-                              url_for("admin.cycles"), "warning", section="Set-up"))
+    no_active = select(PlanCycle.id).where(PlanCycle.status == "active")
+    if user.can("manage_cycles") and db.session.scalar(no_active) is None:
+        tasks.append(Task("No plan cycle is active",
+                          "Create the cycle or mark the current one active.",
+                          url_for("admin.cycles"), "warning", section="Set-up"))
     if user.can("manage_timeline"):
         cycle = current_cycle()
         if cycle is not None:

@@ -143,7 +143,7 @@ class AnonymousUser(AnonymousUserMixin):
         return False
 
 
-TOKEN_PREFIX = "wsk_"
+TOKEN_PREFIX = "wsk_"  # noqa: S105 - marks a string as a Workshop token
 
 
 def hash_token(token: str) -> str:
