@@ -1,0 +1,1 @@
+"""Browser tests: headless Chromium against the live server, every page checked by axe-core."""
