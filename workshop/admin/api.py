@@ -2,9 +2,9 @@
 
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from ..core.api import Id, Text, api_blueprint, documented_errors, service_errors
+from ..core.api import ID, Id, Text, api_blueprint, documented_errors, paginate, service_errors
 from ..core.permissions import login_required, permission_required
 from ..extensions import db
 from .models import (
@@ -27,15 +27,10 @@ from .services import (
     save_reference_item,
 )
 
+MAX_POSITION = 9999  # positions order entries in lists: 0 to 9999
+
 blp = api_blueprint("offices-and-cycles", __name__,
                     "Offices, plan cycles with their timeline, and reference lists.")
-
-
-def _page(query, pagination_parameters):
-    page = db.paginate(query, page=pagination_parameters.page,
-                       per_page=pagination_parameters.page_size, error_out=False)
-    pagination_parameters.item_count = page.total
-    return page.items
 
 
 # -- offices ----------------------------------------------------------------------------------
@@ -55,18 +50,18 @@ class OfficeSchema(Schema):
 class Offices(MethodView):
     """The department's offices."""
 
+    @login_required
     @blp.response(200, OfficeSchema(many=True))
     @blp.paginate()
     @documented_errors(blp)
-    @login_required
     def get(self, pagination_parameters):
         """List offices by acronym."""
-        return _page(select(Office).order_by(Office.acronym), pagination_parameters)
+        return paginate(select(Office).order_by(Office.acronym), pagination_parameters)
 
+    @permission_required("manage_offices")
     @blp.arguments(OfficeSchema)
     @blp.response(201, OfficeSchema)
-    @documented_errors(blp, 422)
-    @permission_required("manage_offices")
+    @documented_errors(blp, 400, 422)
     @service_errors
     def post(self, data):
         """Add an office."""
@@ -75,21 +70,21 @@ class Offices(MethodView):
         return office
 
 
-@blp.route("/offices/<int:office_id>")
+@blp.route(f"/offices/<{ID}:office_id>")
 class OfficeItem(MethodView):
     """One office."""
 
+    @login_required
     @blp.response(200, OfficeSchema)
     @documented_errors(blp, 404)
-    @login_required
     def get(self, office_id):
         """An office."""
         return db.get_or_404(Office, office_id)
 
+    @permission_required("manage_offices")
     @blp.arguments(OfficeSchema(partial=True))
     @blp.response(200, OfficeSchema)
-    @documented_errors(blp, 404, 422)
-    @permission_required("manage_offices")
+    @documented_errors(blp, 400, 404, 422)
     @service_errors
     def patch(self, data, office_id):
         """Change an office."""
@@ -100,9 +95,9 @@ class OfficeItem(MethodView):
         db.session.commit()
         return office
 
+    @permission_required("manage_offices")
     @blp.response(204)
     @documented_errors(blp, 404, 409)
-    @permission_required("manage_offices")
     @service_errors
     def delete(self, office_id):
         """Delete an office that nothing refers to."""
@@ -129,19 +124,19 @@ class CycleSchema(Schema):
 class Cycles(MethodView):
     """Plan cycles."""
 
+    @login_required
     @blp.response(200, CycleSchema(many=True))
     @blp.paginate()
     @documented_errors(blp)
-    @login_required
     def get(self, pagination_parameters):
         """List plan cycles, newest first."""
-        return _page(select(PlanCycle).order_by(PlanCycle.start_date.desc(), PlanCycle.id),
-                     pagination_parameters)
+        return paginate(select(PlanCycle).order_by(PlanCycle.start_date.desc(), PlanCycle.id),
+                        pagination_parameters)
 
+    @permission_required("manage_cycles")
     @blp.arguments(CycleSchema)
     @blp.response(201, CycleSchema)
-    @documented_errors(blp, 422)
-    @permission_required("manage_cycles")
+    @documented_errors(blp, 400, 422)
     @service_errors
     def post(self, data):
         """Create a plan cycle with a proposed timeline of milestones."""
@@ -150,21 +145,21 @@ class Cycles(MethodView):
         return cycle
 
 
-@blp.route("/cycles/<int:cycle_id>")
+@blp.route(f"/cycles/<{ID}:cycle_id>")
 class CycleItem(MethodView):
     """One plan cycle."""
 
+    @login_required
     @blp.response(200, CycleSchema)
     @documented_errors(blp, 404)
-    @login_required
     def get(self, cycle_id):
         """A plan cycle."""
         return db.get_or_404(PlanCycle, cycle_id)
 
+    @permission_required("manage_cycles")
     @blp.arguments(CycleSchema(partial=True))
     @blp.response(200, CycleSchema)
-    @documented_errors(blp, 404, 422)
-    @permission_required("manage_cycles")
+    @documented_errors(blp, 400, 404, 422)
     @service_errors
     def patch(self, data, cycle_id):
         """Change a plan cycle."""
@@ -176,9 +171,9 @@ class CycleItem(MethodView):
         db.session.commit()
         return cycle
 
+    @permission_required("manage_cycles")
     @blp.response(204)
     @documented_errors(blp, 404, 409)
-    @permission_required("manage_cycles")
     @service_errors
     def delete(self, cycle_id):
         """Delete a cycle still in planning."""
@@ -203,28 +198,29 @@ class MilestoneSchema(Schema):
     actual_end = fields.Date(allow_none=True, load_default=None)
     status = fields.String(load_default="planned",
                            validate=validate.OneOf(list(MILESTONE_STATUSES)))
-    position = fields.Integer(validate=validate.Range(0, 9999))
-    late = fields.Method("_late", dump_only=True)
+    position = fields.Integer(validate=validate.Range(0, MAX_POSITION))
+    late = fields.Method("_late", dump_only=True, metadata={
+        "type": "boolean", "description": "The planned end has passed and it is not done."})
 
     def _late(self, milestone) -> bool:
         return milestone.is_late()
 
 
-@blp.route("/cycles/<int:cycle_id>/milestones")
+@blp.route(f"/cycles/<{ID}:cycle_id>/milestones")
 class Milestones(MethodView):
     """The milestones of a cycle, in the order of the process."""
 
+    @login_required
     @blp.response(200, MilestoneSchema(many=True))
     @documented_errors(blp, 404)
-    @login_required
     def get(self, cycle_id):
         """A cycle's milestones."""
         return db.get_or_404(PlanCycle, cycle_id).milestones
 
+    @permission_required("manage_timeline")
     @blp.arguments(MilestoneSchema)
     @blp.response(201, MilestoneSchema)
-    @documented_errors(blp, 404, 422)
-    @permission_required("manage_timeline")
+    @documented_errors(blp, 400, 404, 422)
     @service_errors
     def post(self, data, cycle_id):
         """Add a milestone to a cycle."""
@@ -234,21 +230,21 @@ class Milestones(MethodView):
         return milestone
 
 
-@blp.route("/milestones/<int:milestone_id>")
+@blp.route(f"/milestones/<{ID}:milestone_id>")
 class MilestoneItem(MethodView):
     """One milestone."""
 
+    @login_required
     @blp.response(200, MilestoneSchema)
     @documented_errors(blp, 404)
-    @login_required
     def get(self, milestone_id):
         """A milestone."""
         return db.get_or_404(Milestone, milestone_id)
 
+    @permission_required("manage_timeline")
     @blp.arguments(MilestoneSchema(partial=True))
     @blp.response(200, MilestoneSchema)
-    @documented_errors(blp, 404, 422)
-    @permission_required("manage_timeline")
+    @documented_errors(blp, 400, 404, 422)
     @service_errors
     def patch(self, data, milestone_id):
         """Change a milestone's dates, status or notes."""
@@ -261,9 +257,9 @@ class MilestoneItem(MethodView):
         db.session.commit()
         return milestone
 
+    @permission_required("manage_timeline")
     @blp.response(204)
     @documented_errors(blp, 404)
-    @permission_required("manage_timeline")
     def delete(self, milestone_id):
         """Remove a milestone."""
         delete_milestone(db.get_or_404(Milestone, milestone_id))
@@ -279,7 +275,8 @@ class ReferenceItemSchema(Schema):
     id = fields.Integer(dump_only=True)
     name = Text(required=True, validate=validate.Length(min=1, max=120))
     description = Text(load_default="", validate=validate.Length(max=2000))
-    position = fields.Integer(validate=validate.Range(0, 9999))
+    position = fields.Integer(validate=validate.Range(0, MAX_POSITION), metadata={
+        "description": "Order in lists; by default after the last entry."})
     is_active = fields.Boolean(load_default=True)
 
 
@@ -287,33 +284,36 @@ def _reference_resources(kind: str, model, label: str) -> None:
     """Register the list and item resources of one reference list."""
 
     class ReferenceCollection(MethodView):
+        @login_required
         @blp.response(200, ReferenceItemSchema(many=True))
         @documented_errors(blp)
-        @login_required
         def get(self):
             return db.session.scalars(select(model).order_by(model.position, model.name)).all()
 
+        @permission_required("manage_reference_lists")
         @blp.arguments(ReferenceItemSchema)
         @blp.response(201, ReferenceItemSchema)
-        @documented_errors(blp, 422)
-        @permission_required("manage_reference_lists")
+        @documented_errors(blp, 400, 422)
         @service_errors
         def post(self, data):
+            if data.get("position") is None:  # after the last one, within the documented range
+                last = db.session.scalar(select(func.max(model.position))) or 0
+                data["position"] = min(last + 1, MAX_POSITION)
             item = save_reference_item(model, None, **data)
             db.session.commit()
             return item
 
     class ReferenceEntry(MethodView):
+        @login_required
         @blp.response(200, ReferenceItemSchema)
         @documented_errors(blp, 404)
-        @login_required
         def get(self, item_id):
             return db.get_or_404(model, item_id)
 
+        @permission_required("manage_reference_lists")
         @blp.arguments(ReferenceItemSchema(partial=True))
         @blp.response(200, ReferenceItemSchema)
-        @documented_errors(blp, 404, 422)
-        @permission_required("manage_reference_lists")
+        @documented_errors(blp, 400, 404, 422)
         @service_errors
         def patch(self, data, item_id):
             item = db.get_or_404(model, item_id)
@@ -324,9 +324,9 @@ def _reference_resources(kind: str, model, label: str) -> None:
             db.session.commit()
             return item
 
+        @permission_required("manage_reference_lists")
         @blp.response(204)
         @documented_errors(blp, 404, 409)
-        @permission_required("manage_reference_lists")
         @service_errors
         def delete(self, item_id):
             delete_reference_item(db.get_or_404(model, item_id))
@@ -340,7 +340,7 @@ def _reference_resources(kind: str, model, label: str) -> None:
     ReferenceEntry.delete.__doc__ = f"Delete an entry of the {lower} that nothing refers to."
     endpoint = kind.replace("-", "_")
     blp.route(f"/reference/{kind}", endpoint=f"{endpoint}_list")(ReferenceCollection)
-    blp.route(f"/reference/{kind}/<int:item_id>", endpoint=f"{endpoint}_item")(ReferenceEntry)
+    blp.route(f"/reference/{kind}/<{ID}:item_id>", endpoint=f"{endpoint}_item")(ReferenceEntry)
 
 
 for _kind, (_model, _label, _) in REFERENCE_LISTS.items():

@@ -5,7 +5,7 @@ They validate, flush and never commit; views and API handlers commit once per re
 
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ..core.validation import FieldError, InUseError
@@ -16,7 +16,9 @@ from .models import MILESTONE_STATUSES, STAGES, Milestone, Office, PlanCycle
 
 
 def _unique(model, column, value, field: str, message: str, exclude_id=None) -> None:
-    query = select(model.id).where(func.lower(column) == value.lower())
+    # The database's lower() may fold ASCII letters only (SQLite, PostgreSQL's C locale): the
+    # exact value is compared too, so that the unique constraint is never what refuses it.
+    query = select(model.id).where(or_(func.lower(column) == value.lower(), column == value))
     if exclude_id is not None:
         query = query.where(model.id != exclude_id)
     if db.session.scalar(query) is not None:
@@ -31,6 +33,8 @@ def save_office(office: Office | None, *, name: str, acronym: str, description: 
         raise FieldError("name", "Give the office a name.")
     if not acronym:
         raise FieldError("acronym", "Give the office an acronym.")
+    if len(acronym) > Office.acronym.type.length:  # a few letters grow in upper case (ß → SS)
+        raise FieldError("acronym", f"Use at most {Office.acronym.type.length} letters.")
     exclude = office.id if office else None
     _unique(Office, Office.name, name, "name", "Another office has this name.", exclude)
     _unique(Office, Office.acronym, acronym, "acronym", "Another office has this acronym.",
@@ -90,7 +94,7 @@ def default_milestones(start: date, end: date) -> list[Milestone]:
         milestones.append(Milestone(stage=stage, title=title, planned_start=cursor,
                                     planned_end=max(cursor, finish), position=position,
                                     status="planned"))
-        cursor = min(end, finish + timedelta(days=1))
+        cursor = finish + timedelta(days=1) if finish < end else end  # end may be date.max
     return milestones
 
 
@@ -179,7 +183,8 @@ def save_milestone(milestone: Milestone | None, cycle: PlanCycle, *, title: str,
     if status == "in_progress" and not actual_start:
         raise FieldError("actual_start", "Give the date work started.")
     duplicate = select(Milestone.id).where(
-        Milestone.cycle_id == cycle.id, func.lower(Milestone.title) == title.lower(),
+        Milestone.cycle_id == cycle.id,
+        or_(func.lower(Milestone.title) == title.lower(), Milestone.title == title),
         Milestone.id != (milestone.id if milestone else 0),
     )
     if db.session.scalar(duplicate) is not None:

@@ -6,7 +6,16 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..core.api import Id, Text, api_blueprint, documented_errors, service_errors
+from ..core.api import (
+    ID,
+    Email,
+    Id,
+    Text,
+    api_blueprint,
+    documented_errors,
+    paginate,
+    service_errors,
+)
 from ..core.permissions import login_required, permission_required
 from ..extensions import db
 from .models import User, UserRole
@@ -21,7 +30,7 @@ class UserSchema(Schema):
     """A user as the API shows it."""
 
     id = fields.Integer(dump_only=True)
-    email = fields.Email(required=True, validate=validate.Length(max=255))
+    email = Email(required=True)
     name = Text(required=True, validate=validate.Length(min=1, max=120))
     roles = fields.List(fields.String(validate=validate.OneOf(list(ROLES))), required=True)
     office_id = Id(allow_none=True, load_default=None)
@@ -33,14 +42,13 @@ class UserSchema(Schema):
 class NewUserSchema(UserSchema):
     """A new user with a temporary password."""
 
-    password = fields.String(required=True, load_only=True,
-                             validate=validate.Length(min=1, max=200))
+    password = Text(required=True, load_only=True, validate=validate.Length(min=1, max=200))
 
 
 class UserPatchSchema(Schema):
     """The fields of a user that can be changed."""
 
-    email = fields.Email(validate=validate.Length(max=255))
+    email = Email()
     name = Text(validate=validate.Length(min=1, max=120))
     roles = fields.List(fields.String(validate=validate.OneOf(list(ROLES))))
     office_id = Id(allow_none=True)
@@ -51,7 +59,7 @@ class UserQuerySchema(Schema):
     """Filters of the user list."""
 
     role = fields.String(validate=validate.OneOf(list(ROLES)))
-    office_id = Id()
+    office_id = Id(strict=False)
     active = fields.Boolean()
 
 
@@ -94,14 +102,11 @@ class Users(MethodView):
             query = query.where(User.office_id == args["office_id"])
         if "active" in args:
             query = query.where(User.active == args["active"])
-        page = db.paginate(query, page=pagination_parameters.page,
-                           per_page=pagination_parameters.page_size, error_out=False)
-        pagination_parameters.item_count = page.total
-        return [_dump(u) for u in page.items]
+        return [_dump(u) for u in paginate(query, pagination_parameters)]
 
     @blp.arguments(NewUserSchema)
     @blp.response(201, UserSchema)
-    @documented_errors(blp, 422)
+    @documented_errors(blp, 400, 422)
     @service_errors
     def post(self, data):
         """Create a user; they must change the temporary password at first sign-in."""
@@ -124,7 +129,7 @@ def _check_office(office_id):
             raise FieldError("office_id", "No office has this id.")
 
 
-@blp.route("/users/<int:user_id>")
+@blp.route(f"/users/<{ID}:user_id>")
 class UserItem(MethodView):
     """One user."""
 
@@ -138,7 +143,7 @@ class UserItem(MethodView):
 
     @blp.arguments(UserPatchSchema)
     @blp.response(200, UserSchema)
-    @documented_errors(blp, 404, 422)
+    @documented_errors(blp, 400, 404, 422)
     @service_errors
     def patch(self, data, user_id):
         """Change a user's details, roles, office or state."""

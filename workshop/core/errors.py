@@ -20,6 +20,15 @@ TITLES = {
 }
 
 
+# What the API says instead of werkzeug's generic descriptions, which speak of browsers.
+API_MESSAGES = {
+    400: "The request is malformed: send a JSON body with 'Content-Type: application/json'.",
+    404: "Nothing was found at this address.",
+    405: "This address does not take this method; the Allow header lists those it takes.",
+    422: "The data sent is not valid; 'errors' says what is wrong with each field.",
+}
+
+
 def api_error(code: int, message: str, errors: dict | None = None):
     """A JSON error response: `{code, status, message[, errors]}`."""
     body = {"code": code, "status": TITLES.get(code, "Error"), "message": message}
@@ -36,7 +45,9 @@ def handle_http_exception(error: HTTPException):
     if is_api_request():
         data = getattr(error, "data", None) or {}
         errors = data.get("errors") or data.get("messages")
-        message = data.get("message") or (error.description if code != 500 else TITLES[500])
+        message = data.get("message") or error.description
+        if code == 500 or message == type(error).description:
+            message = API_MESSAGES.get(code, TITLES.get(code, message))
         if code == 401:
             message = "Send a valid API token as 'Authorization: Bearer <token>'."
         response = api_error(code, message, errors)

@@ -1,0 +1,434 @@
+"""The OpenAPI document, and every operation in it answering only as the document says.
+
+Each scenario walks every path and method of /api/v1/openapi.json and calls it: with an
+administrator's token and valid data, without a token, with the tokens of other roles, with ids
+that do not exist and with invalid bodies. Every answer must carry a status code the operation
+lists explicitly ("default" does not count), a JSON error body for errors, a body matching the
+documented schema and the documented headers.
+"""
+
+import itertools
+import json
+from datetime import date
+
+import pytest
+from openapi_schema_validator import OAS30ReadValidator, oas30_format_checker
+from openapi_spec_validator import validate
+
+from tests.api import API, bearer, is_error_body, seed_demo
+from tests.factories import make_user
+from workshop.admin.models import REFERENCE_LISTS
+from workshop.admin.services import save_cycle, save_office, save_reference_item
+from workshop.core.api import MAX_ID
+from workshop.extensions import db
+
+METHODS = ("get", "post", "put", "patch", "delete")
+_seq = itertools.count(1)
+
+
+@pytest.fixture
+def document(client):
+    response = client.get(f"{API}/openapi.json")
+    assert response.status_code == 200
+    return response.get_json()
+
+
+@pytest.fixture
+def tokens(app):
+    return seed_demo(app)
+
+
+def operations(document):
+    """(method, path, operation) for every operation of the document."""
+    return [(method, path, operation)
+            for path, item in document["paths"].items()
+            for method, operation in item.items() if method in METHODS]
+
+
+def documented_codes(operation) -> set[int]:
+    return {int(code) for code in operation["responses"] if code.isdigit()}
+
+
+def success_code(operation) -> int:
+    (code,) = [c for c in documented_codes(operation) if 200 <= c < 300]
+    return code
+
+
+def resolve(node, document):
+    """`node` with every local $ref replaced by what it points to."""
+    if isinstance(node, dict):
+        if "$ref" in node:
+            target = document
+            for part in node["$ref"].removeprefix("#/").split("/"):
+                target = target[part]
+            return resolve(target, document)
+        return {key: resolve(value, document) for key, value in node.items()}
+    if isinstance(node, list):
+        return [resolve(value, document) for value in node]
+    return node
+
+
+def body_schema(operation, document) -> tuple[str | None, dict | None]:
+    """The name and resolved schema of the operation's JSON body, if it takes one."""
+    body = operation.get("requestBody")
+    if not body:
+        return None, None
+    schema = body["content"]["application/json"]["schema"]
+    return schema["$ref"].rsplit("/", 1)[-1], resolve(schema, document)
+
+
+# -- records and bodies -----------------------------------------------------------------------
+
+SCRATCH_START, SCRATCH_END = date(2040, 1, 1), date(2041, 12, 31)
+
+
+def fresh_ids(app, path: str) -> dict[str, int]:
+    """New records for the path's parameters, free to be changed or deleted by the call."""
+    n = next(_seq)
+    ids = {}
+    with app.app_context():
+        if "{office_id}" in path:
+            ids["office_id"] = save_office(None, name=f"Scratch office {n}",
+                                           acronym=f"SCR{n}").id
+        if "{cycle_id}" in path or "{milestone_id}" in path:
+            cycle = save_cycle(None, name=f"Scratch {n}", start_date=SCRATCH_START,
+                               end_date=SCRATCH_END, status="planning")
+            ids["cycle_id"], ids["milestone_id"] = cycle.id, cycle.milestones[0].id
+        if "{item_id}" in path:
+            model = REFERENCE_LISTS[path.split("/")[4]][0]
+            ids["item_id"] = save_reference_item(model, None, name=f"Scratch entry {n}").id
+        if "{user_id}" in path:
+            ids["user_id"] = make_user("viewer").id
+        db.session.commit()
+    return ids
+
+
+def url(path: str, ids: dict) -> str:
+    return path.format(**ids)
+
+
+def valid_body(schema_name: str | None) -> dict | None:
+    """A body each operation accepts, new values every time."""
+    if schema_name is None:
+        return None
+    n = next(_seq)
+    bodies = {
+        "Office": {"name": f"Office of Tests {n}", "acronym": f"OT{n}",
+                   "description": "Made by a test."},
+        "OfficePatch": {"description": "Changed by a test."},
+        "Cycle": {"name": f"C{n}", "start_date": "2050-01-01", "end_date": "2051-12-31"},
+        "CyclePatch": {"description": "Changed by a test."},
+        "Milestone": {"title": f"Milestone {n}", "stage": "pilot",
+                      "planned_start": "2040-03-01", "planned_end": "2040-03-31"},
+        "MilestonePatch": {"status": "in_progress", "actual_start": "2040-01-02"},
+        "ReferenceItem": {"name": f"Entry {n}", "description": "Made by a test."},
+        "ReferenceItemPatch": {"description": "Changed by a test."},
+        "NewUser": {"email": f"new.person{n}@example.org", "name": "New Person",
+                    "roles": ["viewer"], "password": "a-long-enough-password"},
+        "UserPatch": {"name": "Renamed Person"},
+    }
+    assert schema_name in bodies, f"give test_openapi.valid_body an example of {schema_name}"
+    return bodies[schema_name]
+
+
+def invalid_bodies(schema_name: str, schema: dict):
+    """(label, keyword arguments of client.open) of bodies the operation must refuse."""
+    base = valid_body(schema_name)
+    yield "unknown property", {"json": {**base, "no_such_property": 1}}
+    yield "an array", {"json": [base]}
+    yield "a string", {"json": "text"}
+    if schema.get("required"):
+        yield "nothing", {"json": {}}
+    for name, prop in schema["properties"].items():
+        if prop.get("readOnly"):
+            continue
+        kind = prop.get("type")
+        if not prop.get("nullable"):
+            yield f"{name}: null", {"json": {**base, name: None}}
+        if kind == "string":
+            yield f"{name}: a number", {"json": {**base, name: 12}}
+            yield f"{name}: NUL byte", {"json": {**base, name: "a\x00b"}}
+            raw = json.dumps({**base, name: "SURROGATE"}).replace("SURROGATE", "a\\ud800b")
+            yield f"{name}: lone surrogate", {"data": raw, "content_type": "application/json"}
+            if "maxLength" in prop:
+                yield f"{name}: too long", {"json": {**base, name: "x" * (prop["maxLength"] + 1)}}
+        if "enum" in prop or "enum" in prop.get("items", {}):
+            value = ["no-such-choice"] if kind == "array" else "no-such-choice"
+            yield f"{name}: not a choice", {"json": {**base, name: value}}
+        if kind == "integer":
+            for number in (-1, 2**31, 2**63, 10**30):
+                yield f"{name}: {number}", {"json": {**base, name: number}}
+            yield f"{name}: text", {"json": {**base, name: "1; DROP TABLE offices"}}
+        if kind == "boolean":
+            yield f"{name}: text", {"json": {**base, name: "maybe"}}
+        if prop.get("format") == "date":
+            yield f"{name}: not a date", {"json": {**base, name: "2040-02-30"}}
+
+
+# -- checking answers -------------------------------------------------------------------------
+
+
+class Conformance:
+    """Collects every way the answers differ from the document."""
+
+    def __init__(self, document):
+        self.document = document
+        self.problems: list[str] = []
+
+    def check(self, label: str, method: str, path: str, response, expected=None) -> None:
+        operation = self.document["paths"][path][method]
+        where = f"{method.upper()} {path} ({label}) -> {response.status_code}"
+        code = response.status_code
+        codes = documented_codes(operation)
+        if code not in codes:
+            self.problems.append(f"{where}: not among the documented {sorted(codes)}; "
+                                 f"{response.get_data(as_text=True)[:200]}")
+            return
+        if expected is not None and code not in (
+                expected if isinstance(expected, set | tuple) else {expected}):
+            self.problems.append(f"{where}: expected {expected}; "
+                                 f"{response.get_data(as_text=True)[:200]}")
+        if code >= 400 and not is_error_body(response):
+            self.problems.append(f"{where}: not a JSON error body with code and message")
+        documented = resolve(operation["responses"][str(code)], self.document)
+        content = documented.get("content")
+        if content is None:
+            if response.get_data():
+                self.problems.append(f"{where}: a body where none is documented")
+        else:
+            self._check_body(where, response, content)
+        for header in documented.get("headers", {}):
+            if header not in response.headers:
+                self.problems.append(f"{where}: no {header} header")
+        if "X-Pagination" in documented.get("headers", {}) and "X-Pagination" in response.headers:
+            metadata = json.loads(response.headers["X-Pagination"])
+            if not {"total", "total_pages"} <= set(metadata):
+                self.problems.append(f"{where}: X-Pagination lacks the totals: {metadata}")
+        if code == 401 and not response.headers.get("WWW-Authenticate", "").startswith("Bearer"):
+            self.problems.append(f"{where}: no WWW-Authenticate: Bearer header")
+
+    def _check_body(self, where, response, content) -> None:
+        if response.mimetype not in content:
+            self.problems.append(f"{where}: {response.mimetype} is not among {list(content)}")
+            return
+        data = response.get_json(silent=True)
+        if data is None:
+            self.problems.append(f"{where}: the body is not JSON")
+            return
+        validator = OAS30ReadValidator(content[response.mimetype]["schema"],
+                                       format_checker=oas30_format_checker)
+        for error in validator.iter_errors(data):
+            self.problems.append(f"{where}: body does not match the schema: {error.message}")
+
+    def assert_none(self) -> None:
+        assert not self.problems, f"{len(self.problems)} problems:\n" + "\n".join(self.problems)
+
+
+def may(role: str, method: str, path: str) -> bool:
+    """Whether `role` may make this call (the permission table, seen from the API)."""
+    if path.endswith("/me"):
+        return True
+    if "/users" in path:
+        return role == "admin"
+    if method == "get":
+        return True
+    if "/offices" in path or "/reference/" in path:
+        return role == "admin"
+    return role in ("admin", "gender_unit")  # cycles and their milestones
+
+
+# -- the document -----------------------------------------------------------------------------
+
+
+def test_document_is_valid_openapi(document):
+    validate(document)
+    assert document["openapi"].startswith("3.")
+    assert document["info"]["title"] == "Workshop API"
+
+
+def test_document_declares_the_bearer_scheme_for_every_operation(document):
+    schemes = document["components"]["securitySchemes"]
+    assert schemes["bearerAuth"] == {"type": "http", "scheme": "bearer"}
+    assert document["security"] == [{"bearerAuth": []}]
+    for method, path, operation in operations(document):
+        assert operation.get("security", document["security"]) == [{"bearerAuth": []}], (
+            method, path)
+
+
+def test_every_operation_documents_401_and_403(document):
+    ops = operations(document)
+    assert len(ops) >= 45
+    missing = [f"{m.upper()} {p}" for m, p, op in ops if not {401, 403} <= documented_codes(op)]
+    assert not missing
+
+
+def test_operations_with_ids_or_bodies_document_404_and_422(document):
+    for method, path, operation in operations(document):
+        codes = documented_codes(operation)
+        if method in ("post", "patch"):
+            assert operation["requestBody"]["content"]["application/json"]["schema"], path
+        if "{" in path:
+            assert 404 in codes, (method, path)
+        if "requestBody" in operation:
+            assert {400, 422} <= codes, (method, path)
+
+
+def test_every_operation_has_a_summary_and_a_tag(document):
+    for method, path, operation in operations(document):
+        assert operation.get("summary"), (method, path)
+        assert operation.get("tags"), (method, path)
+
+
+def test_path_ids_are_documented_as_32_bit_integers(document):
+    for path, item in document["paths"].items():
+        for parameter in item.get("parameters", []):
+            if parameter["in"] == "path":
+                assert parameter["schema"] == {"type": "integer", "minimum": 1,
+                                               "maximum": MAX_ID}, path
+
+
+# -- every endpoint answers with the documented codes -----------------------------------------
+
+
+def test_administrator_with_valid_data_gets_the_documented_success(app, client, document,
+                                                                   tokens):
+    conformance = Conformance(document)
+    # Deletions last, so that nothing another call needs has gone.
+    for method, path, operation in sorted(operations(document), key=lambda o: o[0] == "delete"):
+        name, _ = body_schema(operation, document)
+        response = client.open(url(path, fresh_ids(app, path)), method=method,
+                               headers=bearer(tokens["admin"]), json=valid_body(name))
+        conformance.check("admin", method, path, response, expected=success_code(operation))
+    conformance.assert_none()
+
+
+def test_requests_without_a_token_get_401(app, client, document):
+    seed_demo(app)
+    conformance = Conformance(document)
+    for method, path, operation in operations(document):
+        name, _ = body_schema(operation, document)
+        ids = fresh_ids(app, path)
+        for label, headers in [("no token", {}), ("unknown token", bearer("ws_not-a-token")),
+                               ("basic", {"Authorization": "Basic YWRtaW46YWRtaW4="}),
+                               ("empty bearer", {"Authorization": "Bearer "})]:
+            response = client.open(url(path, ids), method=method, headers=headers,
+                                   json=valid_body(name))
+            conformance.check(label, method, path, response, expected=401)
+        # Authentication comes first: nothing about the request is validated for strangers.
+        invalid = {"query_string": {"page": 0}}
+        if name is not None:
+            invalid["json"] = {"no_such_property": "\x00"}
+        response = client.open(url(path, ids), method=method, **invalid)
+        conformance.check("no token, invalid request", method, path, response, expected=401)
+    conformance.assert_none()
+
+
+@pytest.mark.parametrize("role", ["viewer", "participant", "focal_point", "consultant",
+                                  "gender_unit"])
+def test_other_roles_get_what_their_permissions_allow(app, client, document, tokens, role):
+    conformance = Conformance(document)
+    for method, path, operation in sorted(operations(document), key=lambda o: o[0] == "delete"):
+        name, _ = body_schema(operation, document)
+        response = client.open(url(path, fresh_ids(app, path)), method=method,
+                               headers=bearer(tokens[role]), json=valid_body(name))
+        expected = success_code(operation) if may(role, method, path) else 403
+        conformance.check(role, method, path, response, expected=expected)
+        if name is not None and not may(role, method, path):
+            # A refused call is refused before its body is looked at.
+            response = client.open(url(path, fresh_ids(app, path)), method=method,
+                                   headers=bearer(tokens[role]), json={"no_such_property": 1})
+            conformance.check(f"{role}, invalid body", method, path, response, expected=403)
+    conformance.assert_none()
+
+
+@pytest.mark.parametrize("missing", [999_999, MAX_ID, MAX_ID + 1, 10**20, 0])
+def test_ids_that_do_not_exist_get_404(app, client, document, tokens, missing):
+    conformance = Conformance(document)
+    for method, path, operation in operations(document):
+        if "{" not in path:
+            continue
+        name, _ = body_schema(operation, document)
+        ids = dict.fromkeys(("office_id", "cycle_id", "milestone_id", "item_id", "user_id"),
+                            missing)
+        response = client.open(url(path, ids), method=method, headers=bearer(tokens["admin"]),
+                               json=valid_body(name))
+        conformance.check(f"id {missing}", method, path, response, expected=404)
+    conformance.assert_none()
+
+
+def test_invalid_bodies_get_422_naming_the_field(app, client, document, tokens):
+    conformance = Conformance(document)
+    for method, path, operation in operations(document):
+        name, schema = body_schema(operation, document)
+        if name is None:
+            continue
+        ids = fresh_ids(app, path)
+        for label, request in invalid_bodies(name, schema):
+            response = client.open(url(path, ids), method=method,
+                                   headers=bearer(tokens["admin"]), **request)
+            conformance.check(label, method, path, response, expected=422)
+            field = label.split(":")[0]
+            if ":" in label and response.status_code == 422:
+                errors = (response.get_json().get("errors") or {}).get("json", {})
+                if field not in errors:
+                    conformance.problems.append(
+                        f"{method.upper()} {path} ({label}): errors do not name {field}: "
+                        f"{errors}")
+    conformance.assert_none()
+
+
+def test_malformed_json_gets_400(app, client, document, tokens):
+    conformance = Conformance(document)
+    for method, path, operation in operations(document):
+        if "requestBody" not in operation:
+            continue
+        for label, data in [("cut short", '{"name": "x'), ("not JSON", "name=x"),
+                            ("not UTF-8", b'{"name": "\xff\xfe"}')]:
+            response = client.open(url(path, fresh_ids(app, path)), method=method,
+                                   headers=bearer(tokens["admin"]), data=data,
+                                   content_type="application/json")
+            conformance.check(label, method, path, response, expected=400)
+    conformance.assert_none()
+
+
+def test_query_parameters_out_of_range(app, client, document, tokens):
+    conformance = Conformance(document)
+    cases = {
+        "page": [("0", 422), ("-1", 422), ("x", 422), ("1.5", 422), (str(10**30), 200),
+                 (str(2**63), 200), ("999999", 200)],
+        "page_size": [("0", 422), ("101", 422), (str(10**30), 422), ("100", 200)],
+        "office_id": [("1", 200), ("0", 422), (str(2**31), 422), ("x", 422)],
+        "role": [("admin", 200), ("nobody", 422), ("admin\x00", 422)],
+        "active": [("true", 200), ("maybe", 422)],
+    }
+    checked = set()
+    for method, path, operation in operations(document):
+        for parameter in operation.get("parameters", []):
+            if parameter["in"] != "query":
+                continue
+            checked.add(parameter["name"])
+            for value, expected in cases[parameter["name"]]:
+                response = client.open(url(path, fresh_ids(app, path)), method=method,
+                                       headers=bearer(tokens["admin"]),
+                                       query_string={parameter["name"]: value})
+                conformance.check(f"{parameter['name']}={value!r}", method, path, response,
+                                  expected=expected)
+    assert checked == set(cases)
+    conformance.assert_none()
+
+
+def test_methods_a_path_does_not_have_get_405_in_json(app, client, document, tokens):
+    problems = []
+    for path, item in document["paths"].items():
+        documented = {m.upper() for m in item if m in METHODS}
+        ids = fresh_ids(app, path)
+        for method in {m.upper() for m in METHODS} - documented:
+            response = client.open(url(path, ids), method=method,
+                                   headers=bearer(tokens["admin"]))
+            allow = {m.strip() for m in response.headers.get("Allow", "").split(",")}
+            if response.status_code != 405 or not is_error_body(response):
+                problems.append(f"{method} {path}: {response.status_code} "
+                                f"{response.get_data(as_text=True)[:100]}")
+            elif allow - {"HEAD", "OPTIONS"} != documented:
+                problems.append(f"{method} {path}: Allow {sorted(allow)}")
+    assert not problems, "\n".join(problems)

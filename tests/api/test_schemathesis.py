@@ -1,0 +1,56 @@
+"""Schemathesis against the live API: every operation, generated data, an administrator's token.
+
+It runs the CLI in a subprocess against the app served by the `live_server` fixture, with the
+demo department loaded so that ids in paths resolve. Any failed check fails the test and the
+schemathesis report is printed.
+"""
+
+import logging
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.api import seed_demo
+
+CHECKS = ",".join([
+    "not_a_server_error",
+    "status_code_conformance",
+    "content_type_conformance",
+    "response_headers_conformance",
+    "response_schema_conformance",
+])
+MAX_EXAMPLES = int(os.environ.get("WORKSHOP_SCHEMATHESIS_EXAMPLES", "20"))
+
+
+def _schemathesis() -> list[str]:
+    """The schemathesis CLI of the virtualenv running the tests."""
+    cli = Path(sys.executable).with_name("st")
+    return [str(cli)] if cli.exists() else [sys.executable, "-m", "schemathesis.cli"]
+
+
+def test_schemathesis_finds_no_failure(app, live_server, tmp_path, caplog):
+    # Thousands of requests: keep werkzeug's access log out of the report, errors stay in it.
+    caplog.set_level(logging.WARNING, logger="werkzeug")
+    tokens = seed_demo(app)
+    command = [
+        *_schemathesis(), "run", f"{live_server.url}/api/v1/openapi.json",
+        "--header", f"Authorization: Bearer {tokens['admin']}",
+        "--checks", CHECKS,
+        "--max-examples", str(MAX_EXAMPLES),
+        "--seed", "1",
+        "--workers", "1",
+        "--generation-database", "none",
+        "--request-timeout", "10",
+        "--no-color",
+    ]
+    started = time.monotonic()
+    # Run from a scratch folder so that nothing schemathesis writes lands in the project.
+    result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=600,
+                            env={**os.environ, "NO_COLOR": "1", "HOME": str(tmp_path)})
+    elapsed = time.monotonic() - started
+    output = f"{result.stdout}\n{result.stderr}".replace(tokens["admin"], "<admin token>")
+    summary = output[output.rfind("SUMMARY"):] if "SUMMARY" in output else output[-2000:]
+    print(f"schemathesis took {elapsed:.1f} s (exit code {result.returncode})\n{summary}")
+    assert result.returncode == 0, f"schemathesis found failures:\n{output}"
