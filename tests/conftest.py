@@ -42,7 +42,9 @@ def app(request, tmp_path_factory):
     application.instance_path = instance
     with application.app_context():
         db.create_all()
-    return application
+    yield application
+    with application.app_context():
+        db.engine.dispose()  # close pooled connections before the server goes away
 
 
 def _empty_tables():
