@@ -203,3 +203,15 @@ def test_reference_lists_are_seeded_and_editable(admin_client):
         "name": "advocacy", "is_active": "y"})
     assert "already has an entry with this name" in _error_for(duplicate.text, "name")
     assert admin_client.get("/admin/reference-lists/no-such-list").status_code == 404
+
+
+def test_a_new_entry_after_the_last_position_stays_within_the_range(app, admin_client):
+    from workshop.admin.models import MAX_POSITION, Strategy
+
+    admin_client.post("/admin/reference-lists/strategies/new", data={
+        "name": "Last of all", "position": str(MAX_POSITION), "is_active": "y"})
+    admin_client.post("/admin/reference-lists/strategies/new", data={
+        "name": "Added later", "is_active": "y"})
+    with app.app_context():
+        added = db.session.scalar(db.select(Strategy).where(Strategy.name == "Added later"))
+        assert added.position == MAX_POSITION

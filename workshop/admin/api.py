@@ -2,13 +2,14 @@
 
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..core.api import ID, Id, Text, api_blueprint, documented_errors, paginate, service_errors
 from ..core.permissions import login_required, permission_required
 from ..extensions import db
 from .models import (
     CYCLE_STATUSES,
+    MAX_POSITION,
     MILESTONE_STATUSES,
     REFERENCE_LISTS,
     STAGES,
@@ -26,8 +27,6 @@ from .services import (
     save_office,
     save_reference_item,
 )
-
-MAX_POSITION = 9999  # positions order entries in lists: 0 to 9999
 
 blp = api_blueprint("offices-and-cycles", __name__,
                     "Offices, plan cycles with their timeline, and reference lists.")
@@ -296,9 +295,6 @@ def _reference_resources(kind: str, model, label: str) -> None:
         @documented_errors(blp, 400, 422)
         @service_errors
         def post(self, data):
-            if data.get("position") is None:  # after the last one, within the documented range
-                last = db.session.scalar(select(func.max(model.position))) or 0
-                data["position"] = min(last + 1, MAX_POSITION)
             item = save_reference_item(model, None, **data)
             db.session.commit()
             return item

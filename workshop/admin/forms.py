@@ -16,7 +16,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 
 from ..auth.roles import ROLES
 from ..core.forms import MultiCheckboxField, OptionalIntSelectField, strip
-from .models import CYCLE_STATUSES, MILESTONE_STATUSES, STAGES
+from .models import CYCLE_STATUSES, MAX_POSITION, MILESTONE_STATUSES, STAGES
 
 
 class UserForm(FlaskForm):
@@ -94,6 +94,6 @@ class ReferenceItemForm(FlaskForm):
 
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     description = TextAreaField("Description", validators=[Length(max=2000)])
-    position = IntegerField("Order in lists", validators=[Optional(), NumberRange(0, 9999)])
+    position = IntegerField("Order in lists", validators=[Optional(), NumberRange(0, MAX_POSITION)])
     is_active = BooleanField("In use (offered in forms)", default=True)
     submit = SubmitField("Save")

@@ -193,6 +193,8 @@ class GapCategory(ReferenceItem, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
 
 
+MAX_POSITION = 9999  # positions order entries in lists: 0 to 9999
+
 REFERENCE_LISTS = {
     "thematic-areas": (ThematicArea, "Thematic areas", "Goal statement"),
     "strategies": (Strategy, "Implementation strategies", "Description"),

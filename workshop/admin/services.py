@@ -10,15 +10,17 @@ from sqlalchemy.exc import IntegrityError
 
 from ..core.validation import FieldError, InUseError
 from ..extensions import db
-from .models import MILESTONE_STATUSES, STAGES, Milestone, Office, PlanCycle
+from .models import MAX_POSITION, MILESTONE_STATUSES, STAGES, Milestone, Office, PlanCycle
 
 # -- offices ----------------------------------------------------------------------------------
 
 
-def _unique(model, column, value, field: str, message: str, exclude_id=None) -> None:
+def _unique(model, column, value, field: str, message: str, exclude_id=None, *scope) -> None:
+    """Refuse `value` when another record (within `scope`, if given) already has it."""
     # The database's lower() may fold ASCII letters only (SQLite, PostgreSQL's C locale): the
     # exact value is compared too, so that the unique constraint is never what refuses it.
-    query = select(model.id).where(or_(func.lower(column) == value.lower(), column == value))
+    query = select(model.id).where(or_(func.lower(column) == value.lower(), column == value),
+                                   *scope)
     if exclude_id is not None:
         query = query.where(model.id != exclude_id)
     if db.session.scalar(query) is not None:
@@ -182,13 +184,9 @@ def save_milestone(milestone: Milestone | None, cycle: PlanCycle, *, title: str,
         raise FieldError("actual_end", "Give the date the milestone was completed.")
     if status == "in_progress" and not actual_start:
         raise FieldError("actual_start", "Give the date work started.")
-    duplicate = select(Milestone.id).where(
-        Milestone.cycle_id == cycle.id,
-        or_(func.lower(Milestone.title) == title.lower(), Milestone.title == title),
-        Milestone.id != (milestone.id if milestone else 0),
-    )
-    if db.session.scalar(duplicate) is not None:
-        raise FieldError("title", "This cycle already has a milestone with this title.")
+    _unique(Milestone, Milestone.title, title, "title",
+            "This cycle already has a milestone with this title.",
+            milestone.id if milestone else None, Milestone.cycle_id == cycle.id)
     if milestone is None:
         if position is None:
             position = len(cycle.milestones)
@@ -237,8 +235,9 @@ def save_reference_item(model, item, *, name: str, description: str = "",
             item.id if item else None)
     if item is None:
         item = model()
-        if position is None:
-            position = (db.session.scalar(select(func.max(model.position))) or 0) + 1
+        if position is None:  # after the last entry, within the range lists can hold
+            last = db.session.scalar(select(func.max(model.position))) or 0
+            position = min(last + 1, MAX_POSITION)
         db.session.add(item)
     item.name, item.description, item.is_active = name, (description or "").strip(), is_active
     if position is not None:
