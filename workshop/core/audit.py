@@ -66,8 +66,18 @@ def _columns(obj):
     return [attr for attr in mapper.column_attrs if attr.key not in excluded]
 
 
+WITHHELD = "(withheld)"
+
+
+def _shown(obj, key: str, value: Any) -> Any:
+    """The value as the trail may show it: withheld for the record's confidential columns."""
+    if value is not None and key in obj.audit_withheld():
+        return WITHHELD
+    return _plain(value)
+
+
 def _snapshot(obj) -> dict:
-    return {attr.key: _plain(getattr(obj, attr.key)) for attr in _columns(obj)}
+    return {attr.key: _shown(obj, attr.key, getattr(obj, attr.key)) for attr in _columns(obj)}
 
 
 def _diff(obj) -> dict:
@@ -80,7 +90,7 @@ def _diff(obj) -> dict:
         before = history.deleted[0] if history.deleted else None
         after = history.added[0] if history.added else None
         if before != after:
-            changes[attr.key] = [_plain(before), _plain(after)]
+            changes[attr.key] = [_shown(obj, attr.key, before), _shown(obj, attr.key, after)]
     return changes
 
 

@@ -35,6 +35,10 @@ class Audited:
         """A short human description of the record for the audit trail."""
         return str(self)
 
+    def audit_withheld(self) -> frozenset[str]:
+        """Columns whose changes the trail records without their values (confidential text)."""
+        return frozenset()
+
 
 class ReferenceItem(TimestampMixin, Audited):
     """An entry of an admin-editable reference list (thematic areas, strategies, ...)."""

@@ -1,0 +1,1 @@
+"""Home-page tasks of the needs assessment."""

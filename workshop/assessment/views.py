@@ -1,0 +1,3 @@
+"""Needs-assessment pages."""
+
+from . import models  # noqa: F401
