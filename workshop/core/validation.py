@@ -24,3 +24,4 @@ def apply_to_form(form, error: FieldError) -> None:
         field.errors = [*field.errors, error.message]
     else:
         form.form_errors.append(error.message)
+    form._errors = None  # WTForms caches `form.errors` after validation; count this one too
