@@ -166,6 +166,7 @@ def test_a_draft_is_kept_as_typed_and_restored(app, client, auth, week):
 def test_grouping_from_the_findings_list_and_merging_on_the_gap_page(app, client, auth, week):
     auth.login(week["consultant"])
     page = client.get("/assessment/findings")
+    assert page.status_code == 200 and "Police data not disaggregated" in page.text
     token = _csrf(page.text) if 'name="csrf_token" type="hidden"' in page.text else \
         re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
     response = client.post("/assessment/findings/group",

@@ -128,13 +128,6 @@ class MergeForm(FlaskForm):
     submit = SubmitField("Merge into this gap")
 
 
-class GroupForm(FlaskForm):
-    """Findings to file under one gap."""
-
-    finding_ids = MultiCheckboxField("Findings", coerce=int, choices=[])
-    submit = SubmitField("Group into one gap")
-
-
 class OfficeChoiceForm(FlaskForm):
     """The office a new session is recorded for."""
 

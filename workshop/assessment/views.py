@@ -19,7 +19,6 @@ from . import bp, queries
 from .forms import (
     FindingForm,
     GapForm,
-    GroupForm,
     MergeForm,
     NominationForm,
     OfficeChoiceForm,
@@ -627,9 +626,11 @@ def findings():
         export_name=f"findings-{cycle.name}",
         page_size=50,
     )
-    form = GroupForm()
+    select_rows = {"name": "finding_ids", "form": "group-form", "value": lambda f: f.id,
+                   "label": lambda f: f.title}
     return listing.export_response() or render_template(
-        "assessment/findings.html", title="Findings", listing=listing, cycle=cycle, form=form)
+        "assessment/findings.html", title="Findings", listing=listing, cycle=cycle,
+        select=select_rows)
 
 
 def _priority_colour(priority: str) -> str:
