@@ -14,7 +14,7 @@ grant("view_office_assessment", FOCAL_POINT, PARTICIPANT)
 # The department's summary, for those who follow the whole process.
 grant("view_assessment_summary", CONSULTANT, GENDER_UNIT, VIEWER)
 
-nav_item("Offices", "assessment.index", "record_assessment", group="Needs assessment", order=30)
+nav_item("Overview", "assessment.index", "record_assessment", group="Needs assessment", order=30)
 nav_item("My office", "assessment.index", "view_office_assessment", group="Needs assessment",
          order=30)
 nav_item("Sessions", "assessment.sessions", "record_assessment", group="Needs assessment",

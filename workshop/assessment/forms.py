@@ -61,7 +61,7 @@ class FindingForm(Form):
 
     id = HiddenField()
     category_id = OptionalIntSelectField("Gap category", choices=[])
-    title = StringField("Finding", validators=[Length(max=200)], filters=[strip],
+    title = StringField("Title", validators=[Length(max=200)], filters=[strip],
                         description="A short title: what is missing or needed.")
     description = TextAreaField("Description", validators=[Length(max=5000)],
                                 render_kw={"rows": 2})
@@ -93,7 +93,9 @@ class SessionForm(FlaskForm):
     held_time = TimeField("Start time", validators=[DataRequired("Give the time the session "
                                                                  "started.")])
     format = RadioField("Format", choices=dict(FORMATS), default="group")
-    consultant_ids = MultiCheckboxField("Consultants present", coerce=int, choices=[])
+    consultant_ids = MultiCheckboxField("Consultants present", coerce=int, choices=[],
+                                        validators=[DataRequired("Tick the consultants who "
+                                                                 "held the session.")])
     participant_ids = MultiCheckboxField("Nominated people who took part", coerce=int,
                                          choices=[])
     headcounts = FieldList(FormField(HeadcountForm))

@@ -308,8 +308,8 @@ def sessions():
                    sort=AssessmentSession.office_id),
             Column("format", "Format", lambda r: r[0].format_label,
                    sort=AssessmentSession.format),
-            Column("people", "People met", lambda r: r[0].people_count),
-            Column("findings", "Findings", lambda r: r[1],
+            Column("people", "People met", lambda r: r[0].people_count, numeric=True),
+            Column("findings", "Findings", lambda r: r[1], numeric=True,
                    sort=func.coalesce(findings.c.n, 0)),
             Column("consultants", "Consultants",
                    lambda r: ", ".join(u.name for u in r[0].consultants)),
@@ -487,6 +487,7 @@ def _session_page(record: AssessmentSession | None, office: Office, cycle: PlanC
     return render_template(
         "assessment/session_form.html", title=title, form=form, office=office, cycle=cycle,
         record=record, levels=levels, restored=restored, draft=draft, template=template,
+        refused=bool(form.errors or getattr(form, "refused", False)),
         draft_url=url_for("assessment.session_draft", office_id=office.id,
                           session=session_id),
     ), 422 if form.errors or getattr(form, "refused", False) else 200
@@ -606,7 +607,7 @@ def findings():
             Column("priority", "Priority", lambda f: f.priority_label,
                    sort=case(PRIORITY_RANK, value=Finding.priority, else_=9),
                    badge=lambda f: _priority_colour(f.priority)),
-            Column("gap", "Gap", lambda f: f.gap.code, sort=Finding.gap_id,
+            Column("gap", "Gap", lambda f: f.gap.code, sort=Finding.gap_id, nowrap=True,
                    link=lambda f: url_for("assessment.gap", gap_id=f.gap_id)),
         ],
         filters=[
@@ -694,7 +695,7 @@ def _register_listing(cycle: PlanCycle, office: Office | None) -> Listing:
                choices=list(PRIORITIES.items())),
     ]
     columns = [
-        Column("code", "Gap", lambda r: r[0].code, sort=Gap.number,
+        Column("code", "Gap", lambda r: r[0].code, sort=Gap.number, nowrap=True,
                link=lambda r: url_for("assessment.gap", gap_id=r[0].id)),
         Column("title", "Title", lambda r: r[0].title, sort=Gap.title),
         Column("category", "Category", lambda r: r[0].category.name, sort=Gap.category_id),
@@ -702,12 +703,12 @@ def _register_listing(cycle: PlanCycle, office: Office | None) -> Listing:
                lambda r: r[0].thematic_area.name if r[0].thematic_area else ""),
         Column("priority", "Priority", lambda r: r[0].priority_label, sort=priority_order,
                badge=lambda r: _priority_colour(r[0].priority)),
-        Column("frequency", "Times raised", lambda r: r[1],
+        Column("frequency", "Times raised", lambda r: r[1], numeric=True,
                sort=literal_column("frequency")),
-        Column("levels", "Levels", lambda r: r[2], sort=literal_column("levels")),
+        Column("levels", "Levels", lambda r: r[2], sort=literal_column("levels"), numeric=True),
     ]
     if office is None:
-        columns.append(Column("offices", "Offices", lambda r: r[3],
+        columns.append(Column("offices", "Offices", lambda r: r[3], numeric=True,
                               sort=literal_column("offices")))
     return Listing(query=register_query(cycle.id, office_id), columns=columns, filters=filters,
                    search=[Gap.title, Gap.description], default_sort="",

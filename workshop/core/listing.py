@@ -27,6 +27,8 @@ class Column:
     link: Callable[[Any], str | None] | None = None
     badge: Callable[[Any], str | None] | None = None  # Bootstrap colour for a badge
     export: bool = True
+    numeric: bool = False  # figures are right-aligned
+    nowrap: bool = False  # short codes that must not break across lines
 
 
 @dataclass

@@ -7,6 +7,15 @@ document.addEventListener("submit", function (event) {
   }
 });
 
+// After a refused save, take the user to the first field that needs correcting.
+(function () {
+  var invalid = document.querySelector("main .is-invalid");
+  if (invalid && !document.querySelector("main [autofocus]")) {
+    invalid.focus();
+    invalid.scrollIntoView({block: "center", behavior: "instant"});
+  }
+}());
+
 // Forms marked data-autosave keep a draft on the server as the user types, so that nothing
 // typed is lost to a closed lid, a dropped connection or a session that timed out.
 (function () {
@@ -40,7 +49,10 @@ document.addEventListener("submit", function (event) {
         }
         return response.json();
       })
-      .then(function (data) { show("Draft saved at " + data.saved_at + "."); })
+      .then(function () {
+        var now = new Date();
+        show("Draft saved at " + now.toLocaleTimeString([], {hour: "2-digit", minute: "2-digit"}) + ".");
+      })
       .catch(function () {
         dirty = true;
         show("The draft could not be saved just now; it will be tried again as you type.");
