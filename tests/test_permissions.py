@@ -6,7 +6,9 @@ may use it.
 
 import pytest
 
+from tests.assessment.helpers import finding, level, nominate, record
 from tests.factories import OfficeFactory, make_cycle, make_user
+from workshop.auth.models import User
 from workshop.auth.services import create_token
 from workshop.extensions import db
 
@@ -51,6 +53,18 @@ ACCESS = {
     "admin.audit_entry": ADMIN_GU,
     "api-docs.openapi_json": PUBLIC,
 }
+# The needs assessment (the world's records belong to the office-bound users' own office).
+_RECORD = {"consultant", "gender_unit"}
+_OWN_OFFICE = _RECORD | {"focal_point", "participant"}
+ACCESS.update({f"assessment.{name}": _RECORD for name in (
+    "new_nomination", "edit_nomination", "remove_nomination", "sessions", "new_session",
+    "session", "edit_session", "remove_session", "session_draft", "findings", "group", "split",
+    "edit_gap", "merge")})
+ACCESS.update({f"assessment.{name}": _OWN_OFFICE for name in (
+    "index", "office", "nominations", "register", "office_register", "gap", "office_summary",
+    "office_summary_file")})
+ACCESS.update({"assessment.summary": _OWN_OFFICE | {"viewer"},
+               "assessment.summary_file": _RECORD | {"viewer"}})
 
 # API: (endpoint, method) -> roles allowed
 API_READ_ALL = ["offices-and-cycles.Offices", "offices-and-cycles.OfficeItem",
@@ -68,8 +82,28 @@ API_WRITE = {
 REFERENCE_KINDS = ["thematic_areas", "strategies", "staff_levels", "functional_areas",
                    "gap_categories"]
 
+# The needs assessment: consultants and the Gender Unit record and read it all; office staff
+# read their own office's nominations, gaps and summary (the world's records are theirs); the
+# department's summary is for the viewer too. Everything else is refused to the rest.
+RECORD = {"consultant", "gender_unit"}
+OWN_OFFICE = RECORD | {"focal_point", "participant"}
+API_ASSESSMENT = {
+    ("needs-assessment.Nominations", "GET"): OWN_OFFICE,
+    ("needs-assessment.NominationItem", "GET"): OWN_OFFICE,
+    ("needs-assessment.Gaps", "GET"): OWN_OFFICE,
+    ("needs-assessment.GapItem", "GET"): OWN_OFFICE,
+    ("needs-assessment.OfficeSummary", "GET"): OWN_OFFICE,
+    ("needs-assessment.DepartmentSummary", "GET"): RECORD | {"viewer"},
+}
+API_RECORD_ONLY = ["Nominations", "NominationItem", "Sessions", "SessionItem", "SessionFindings",
+                   "FindingItem", "GapItem", "GapMerge", "GapGroup"]
+
 
 def api_access(endpoint: str, method: str):
+    if (endpoint, method) in API_ASSESSMENT:
+        return API_ASSESSMENT[endpoint, method]
+    if endpoint.removeprefix("needs-assessment.") in API_RECORD_ONLY:
+        return RECORD
     if endpoint.startswith("users.Users") or endpoint == "users.UserItem":
         return ADMIN
     if method == "GET":
@@ -97,6 +131,11 @@ def world(app):
             office_for = office if role in ("focal_point", "participant") else None
             users[role] = make_user(role, office=office_for, email=f"{role}@example.org")
         cycle = make_cycle(status="planning")
+        # The needs assessment of the office-bound users' own office.
+        nomination = nominate(cycle, office, "Nominated Person")
+        session = record(cycle, office, users["consultant"],
+                         headcounts={level("Professional").id: (2, 1)},
+                         findings=[finding("A finding")], notes="Notes of the session.")
         tokens = {role: create_token(user, "matrix")[1] for role, user in users.items()}
         token_ids = {role: user.tokens[0].id for role, user in users.items()}
         db.session.commit()
@@ -108,13 +147,19 @@ def world(app):
             "entry_id": 1,
             "kind": "thematic-areas",
             "item_id": 1,
+            "nomination_id": nomination.id,
+            "session_id": session.id,
+            "finding_id": session.findings[0].id,
+            "gap_id": session.findings[0].gap_id,
+            "fmt": "pdf",
         }
         ids_by_user = {role: users[role].get_id() for role in ROLES}
     return {"ids": ids, "users": ids_by_user, "tokens": tokens, "token_ids": token_ids}
 
 
 DELETES = {"admin.remove_office", "admin.remove_cycle", "admin.remove_milestone",
-           "admin.remove_reference_item"}
+           "admin.remove_reference_item", "assessment.remove_nomination",
+           "assessment.remove_session"}
 
 
 def _disposable(endpoint):
@@ -122,6 +167,17 @@ def _disposable(endpoint):
     from workshop.admin.models import ThematicArea
     from workshop.admin.services import save_milestone
 
+    if endpoint.startswith("assessment."):
+        from workshop.admin.models import Office, PlanCycle
+
+        cycle, office = db.session.get(PlanCycle, 1), db.session.scalars(
+            db.select(Office).where(Office.acronym == "OWN")).one()
+        if endpoint == "assessment.remove_nomination":
+            return {"nomination_id": nominate(cycle, office, "Disposable").id}
+        consultant = db.session.scalars(db.select(User).where(
+            User.email == "consultant@example.org")).one()
+        return {"session_id": record(cycle, office, consultant,
+                                     headcounts={level("Professional").id: (1, 0)}).id}
     if endpoint == "admin.remove_office":
         return {"office_id": OfficeFactory().id}
     if endpoint == "admin.remove_cycle":

@@ -4,7 +4,9 @@ Records are created in an application context and committed; requests carry a pe
 token as `Authorization: Bearer <token>`.
 """
 
-from datetime import date
+from datetime import date, datetime, time
+
+from sqlalchemy import select
 
 from tests.factories import make_user
 from workshop.auth.services import create_token
@@ -20,6 +22,8 @@ DEMO_ACCOUNTS = {
     "viewer": "viewer@example.org",
     "focal_point": "focal.oo@example.org",
     "participant": "participant.oo@example.org",
+    # Administrator and Gender Unit at once: may call every operation of the API.
+    "admin_gender_unit": "gender.officer@example.org",
 }
 
 
@@ -63,3 +67,34 @@ def is_error_body(response) -> bool:
     return (response.mimetype == "application/json" and isinstance(data, dict)
             and data.get("code") == response.status_code
             and isinstance(data.get("message"), str) and bool(data["message"]))
+
+
+def seed_assessment(app, n: int = 1) -> dict[str, int | list[int]]:
+    """Needs-assessment records in the demo department's current cycle (after `seed_demo`): a
+    nomination in the Office of Operations and a session there with two findings, each in a gap
+    of its own. Returns their ids and those of what a body refers to; `n` keeps names unique."""
+    from tests.assessment.helpers import category, finding, level, nominate, record
+    from workshop.admin.models import Office
+    from workshop.admin.services import current_cycle
+    from workshop.auth.services import find_user_by_email
+
+    with app.app_context():
+        cycle = current_cycle()
+        office = db.session.scalar(select(Office).where(Office.acronym == "OO"))
+        consultant = find_user_by_email(DEMO_ACCOUNTS["consultant"])
+        held_at = datetime.combine(cycle.start_date, time(9, 30))
+        nominee = nominate(cycle, office, f"Nominee {n}", email=f"nominee{n}@example.org")
+        session = record(cycle, office, consultant, when=held_at,
+                         headcounts={level("Professional").id: (2, 1)},
+                         findings=[finding(f"Finding {n}a", priority="high"),
+                                   finding(f"Finding {n}b")])
+        first, second = session.findings
+        ids = {"office_id": office.id, "cycle_id": cycle.id, "consultant_id": consultant.id,
+               "level_id": level("Professional").id, "category_id": category().id,
+               "held_at": held_at.isoformat(), "nomination_id": nominee.id,
+               "session_id": session.id, "finding_id": first.id,
+               "finding_ids": [first.id, second.id], "gap_id": first.gap_id,
+               "other_gap_id": second.gap_id}
+        db.session.commit()
+        db.session.remove()
+    return ids

@@ -1,10 +1,10 @@
 """The OpenAPI document, and every operation in it answering only as the document says.
 
-Each scenario walks every path and method of /api/v1/openapi.json and calls it: with an
-administrator's token and valid data, without a token, with the tokens of other roles, with ids
-that do not exist and with invalid bodies. Every answer must carry a status code the operation
-lists explicitly ("default" does not count), a JSON error body for errors, a body matching the
-documented schema and the documented headers.
+Each scenario walks every path and method of /api/v1/openapi.json and calls it: with valid data
+and the token of a role allowed the call (the administrator's where they may), without a token,
+with the tokens of other roles, with ids that do not exist and with invalid bodies. Every answer
+must carry a status code the operation lists explicitly ("default" does not count), a JSON error
+body for errors, a body matching the documented schema and the documented headers.
 """
 
 import itertools
@@ -15,7 +15,7 @@ import pytest
 from openapi_schema_validator import OAS30ReadValidator, oas30_format_checker
 from openapi_spec_validator import validate
 
-from tests.api import API, bearer, is_error_body, seed_demo
+from tests.api import API, bearer, is_error_body, seed_assessment, seed_demo
 from tests.factories import make_user
 from workshop.admin.models import REFERENCE_LISTS
 from workshop.admin.services import save_cycle, save_office, save_reference_item
@@ -82,9 +82,13 @@ def body_schema(operation, document) -> tuple[str | None, dict | None]:
 SCRATCH_START, SCRATCH_END = date(2040, 1, 1), date(2041, 12, 31)
 
 
-def fresh_ids(app, path: str) -> dict[str, int]:
+def fresh_ids(app, path: str) -> dict:
     """New records for the path's parameters, free to be changed or deleted by the call."""
     n = next(_seq)
+    if "/assessment/" in path:
+        # A nomination, a session with two findings and their gaps, in the demo's Office of
+        # Operations (whose focal point and participant may read its figures).
+        return seed_assessment(app, n)
     ids = {}
     with app.app_context():
         if "{office_id}" in path:
@@ -107,11 +111,15 @@ def url(path: str, ids: dict) -> str:
     return path.format(**ids)
 
 
-def valid_body(schema_name: str | None) -> dict | None:
-    """A body each operation accepts, new values every time."""
+def valid_body(schema_name: str | None, ids: dict | None = None) -> dict | None:
+    """A body each operation accepts, new values every time; `ids` are those of fresh_ids,
+    for the records a body refers to."""
     if schema_name is None:
         return None
     n = next(_seq)
+    ids = ids or {}
+    office_id, level_id, category_id = (ids.get(k, 1) for k in ("office_id", "level_id",
+                                                                 "category_id"))
     bodies = {
         "Office": {"name": f"Office of Tests {n}", "acronym": f"OT{n}",
                    "description": "Made by a test."},
@@ -126,14 +134,31 @@ def valid_body(schema_name: str | None) -> dict | None:
         "NewUser": {"email": f"new.person{n}@example.org", "name": "New Person",
                     "roles": ["viewer"], "password": "a-long-enough-password"},
         "UserPatch": {"name": "Renamed Person"},
+        "Nomination": {"office_id": office_id, "name": f"Nominee of Tests {n}", "sex": "male",
+                       "level_id": level_id, "email": f"nominated{n}@example.org",
+                       "job_title": "Planning officer"},
+        "NominationPatch": {"job_title": "Changed by a test."},
+        "Session": {"office_id": office_id, "held_at": ids.get("held_at", "2026-02-16T09:30"),
+                    "format": "group", "consultant_ids": [ids.get("consultant_id", 1)],
+                    "headcounts": [{"level_id": level_id, "women": 3, "men": 2}],
+                    "topics": "Planning.", "notes": "Made by a test.",
+                    "findings": [{"category_id": category_id, "title": f"Finding {n}",
+                                  "resources": ["checklists"]}]},
+        "SessionPatch": {"topics": "Changed by a test."},
+        "Finding": {"category_id": category_id, "title": f"Finding {n}", "priority": "high",
+                    "resources": ["guidance", "training"]},
+        "FindingPatch": {"description": "Changed by a test."},
+        "GapPatch": {"description": "Changed by a test."},
+        "GapMerge": {"gap_ids": [ids.get("other_gap_id", 1)]},
+        "GapGroup": {"finding_ids": ids.get("finding_ids", [1, 2])},
     }
     assert schema_name in bodies, f"give test_openapi.valid_body an example of {schema_name}"
     return bodies[schema_name]
 
 
-def invalid_bodies(schema_name: str, schema: dict):
+def invalid_bodies(schema_name: str, schema: dict, ids: dict):
     """(label, keyword arguments of client.open) of bodies the operation must refuse."""
-    base = valid_body(schema_name)
+    base = valid_body(schema_name, ids)
     yield "unknown property", {"json": {**base, "no_such_property": 1}}
     yield "an array", {"json": [base]}
     yield "a string", {"json": "text"}
@@ -226,6 +251,8 @@ class Conformance:
 
 def may(role: str, method: str, path: str) -> bool:
     """Whether `role` may make this call (the permission table, seen from the API)."""
+    if "/assessment/" in path:
+        return may_assess(role, method, path)
     if path.endswith("/me"):
         return True
     if "/users" in path:
@@ -235,6 +262,26 @@ def may(role: str, method: str, path: str) -> bool:
     if "/offices" in path or "/reference/" in path:
         return role == "admin"
     return role in ("admin", "gender_unit")  # cycles and their milestones
+
+
+def may_assess(role: str, method: str, path: str) -> bool:
+    """The needs assessment: consultants and the Gender Unit do everything; office staff read
+    their office's nominations, gaps and summary (fresh_ids makes them in the focal point's
+    office); the department's summary is for the viewer too."""
+    if role in ("consultant", "gender_unit"):
+        return True
+    if method != "get":
+        return False
+    resource = path.split("/assessment/")[1].split("/")[0]
+    if resource == "summary":
+        return role == "viewer"
+    return role in ("focal_point", "participant") and resource in ("nominations", "gaps",
+                                                                   "offices")
+
+
+def caller(method: str, path: str) -> str:
+    """A role that may make the call: the administrator where they may."""
+    return next(r for r in ("admin", "gender_unit", "consultant") if may(r, method, path))
 
 
 # -- the document -----------------------------------------------------------------------------
@@ -290,15 +337,17 @@ def test_path_ids_are_documented_as_32_bit_integers(document):
 # -- every endpoint answers with the documented codes -----------------------------------------
 
 
-def test_administrator_with_valid_data_gets_the_documented_success(app, client, document,
-                                                                   tokens):
+def test_a_user_allowed_with_valid_data_gets_the_documented_success(app, client, document,
+                                                                    tokens):
     conformance = Conformance(document)
     # Deletions last, so that nothing another call needs has gone.
     for method, path, operation in sorted(operations(document), key=lambda o: o[0] == "delete"):
         name, _ = body_schema(operation, document)
-        response = client.open(url(path, fresh_ids(app, path)), method=method,
-                               headers=bearer(tokens["admin"]), json=valid_body(name))
-        conformance.check("admin", method, path, response, expected=success_code(operation))
+        ids = fresh_ids(app, path)
+        role = caller(method, path)
+        response = client.open(url(path, ids), method=method,
+                               headers=bearer(tokens[role]), json=valid_body(name, ids))
+        conformance.check(role, method, path, response, expected=success_code(operation))
     conformance.assert_none()
 
 
@@ -312,7 +361,7 @@ def test_requests_without_a_token_get_401(app, client, document):
                                ("basic", {"Authorization": "Basic YWRtaW46YWRtaW4="}),
                                ("empty bearer", {"Authorization": "Bearer "})]:
             response = client.open(url(path, ids), method=method, headers=headers,
-                                   json=valid_body(name))
+                                   json=valid_body(name, ids))
             conformance.check(label, method, path, response, expected=401)
         # Authentication comes first: nothing about the request is validated for strangers.
         invalid = {"query_string": {"page": 0}}
@@ -329,8 +378,9 @@ def test_other_roles_get_what_their_permissions_allow(app, client, document, tok
     conformance = Conformance(document)
     for method, path, operation in sorted(operations(document), key=lambda o: o[0] == "delete"):
         name, _ = body_schema(operation, document)
-        response = client.open(url(path, fresh_ids(app, path)), method=method,
-                               headers=bearer(tokens[role]), json=valid_body(name))
+        ids = fresh_ids(app, path)
+        response = client.open(url(path, ids), method=method,
+                               headers=bearer(tokens[role]), json=valid_body(name, ids))
         expected = success_code(operation) if may(role, method, path) else 403
         conformance.check(role, method, path, response, expected=expected)
         if name is not None and not may(role, method, path):
@@ -348,9 +398,10 @@ def test_ids_that_do_not_exist_get_404(app, client, document, tokens, missing):
         if "{" not in path:
             continue
         name, _ = body_schema(operation, document)
-        ids = dict.fromkeys(("office_id", "cycle_id", "milestone_id", "item_id", "user_id"),
-                            missing)
-        response = client.open(url(path, ids), method=method, headers=bearer(tokens["admin"]),
+        ids = dict.fromkeys(("office_id", "cycle_id", "milestone_id", "item_id", "user_id",
+                             "nomination_id", "session_id", "finding_id", "gap_id"), missing)
+        response = client.open(url(path, ids), method=method,
+                               headers=bearer(tokens[caller(method, path)]),
                                json=valid_body(name))
         conformance.check(f"id {missing}", method, path, response, expected=404)
     conformance.assert_none()
@@ -363,9 +414,9 @@ def test_invalid_bodies_get_422_naming_the_field(app, client, document, tokens):
         if name is None:
             continue
         ids = fresh_ids(app, path)
-        for label, request in invalid_bodies(name, schema):
+        for label, request in invalid_bodies(name, schema, ids):
             response = client.open(url(path, ids), method=method,
-                                   headers=bearer(tokens["admin"]), **request)
+                                   headers=bearer(tokens[caller(method, path)]), **request)
             conformance.check(label, method, path, response, expected=422)
             field = label.split(":")[0]
             if ":" in label and response.status_code == 422:
@@ -385,7 +436,7 @@ def test_malformed_json_gets_400(app, client, document, tokens):
         for label, data in [("cut short", '{"name": "x'), ("not JSON", "name=x"),
                             ("not UTF-8", b'{"name": "\xff\xfe"}')]:
             response = client.open(url(path, fresh_ids(app, path)), method=method,
-                                   headers=bearer(tokens["admin"]), data=data,
+                                   headers=bearer(tokens[caller(method, path)]), data=data,
                                    content_type="application/json")
             conformance.check(label, method, path, response, expected=400)
     conformance.assert_none()
@@ -398,6 +449,10 @@ def test_query_parameters_out_of_range(app, client, document, tokens):
                  (str(2**63), 200), ("999999", 200)],
         "page_size": [("0", 422), ("101", 422), (str(10**30), 422), ("100", 200)],
         "office_id": [("1", 200), ("0", 422), (str(2**31), 422), ("x", 422)],
+        "cycle_id": [("1", 200), ("0", 422), (str(2**31), 422), ("x", 422)],
+        "category_id": [("1", 200), ("0", 422), (str(2**31), 422), ("x", 422)],
+        "thematic_area_id": [("1", 200), ("0", 422), (str(2**31), 422), ("x", 422)],
+        "priority": [("high", 200), ("urgent", 422)],
         "role": [("admin", 200), ("nobody", 422), ("admin\x00", 422)],
         "active": [("true", 200), ("maybe", 422)],
     }
@@ -409,7 +464,7 @@ def test_query_parameters_out_of_range(app, client, document, tokens):
             checked.add(parameter["name"])
             for value, expected in cases[parameter["name"]]:
                 response = client.open(url(path, fresh_ids(app, path)), method=method,
-                                       headers=bearer(tokens["admin"]),
+                                       headers=bearer(tokens[caller(method, path)]),
                                        query_string={parameter["name"]: value})
                 conformance.check(f"{parameter['name']}={value!r}", method, path, response,
                                   expected=expected)

@@ -1,8 +1,9 @@
-"""Schemathesis against the live API: every operation, generated data, an administrator's token.
+"""Schemathesis against the live API: every operation, generated data, a token allowed them all.
 
 It runs the CLI in a subprocess against the app served by the `live_server` fixture, with the
-demo department loaded so that ids in paths resolve. Any failed check fails the test and the
-schemathesis report is printed.
+demo department and a few needs-assessment records loaded so that ids in paths resolve, and the
+token of a user who is administrator and Gender Unit at once, so that every operation may be
+called. Any failed check fails the test and the schemathesis report is printed.
 """
 
 import logging
@@ -12,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.api import seed_demo
+from tests.api import seed_assessment, seed_demo
 
 CHECKS = ",".join([
     "not_a_server_error",
@@ -34,9 +35,12 @@ def test_schemathesis_finds_no_failure(app, live_server, tmp_path, caplog):
     # Thousands of requests: keep werkzeug's access log out of the report, errors stay in it.
     caplog.set_level(logging.WARNING, logger="werkzeug")
     tokens = seed_demo(app)
+    for n in range(1, 4):
+        seed_assessment(app, n)
+    token = tokens["admin_gender_unit"]
     command = [
         *_schemathesis(), "run", f"{live_server.url}/api/v1/openapi.json",
-        "--header", f"Authorization: Bearer {tokens['admin']}",
+        "--header", f"Authorization: Bearer {token}",
         "--checks", CHECKS,
         "--max-examples", str(MAX_EXAMPLES),
         "--seed", "1",
@@ -50,7 +54,7 @@ def test_schemathesis_finds_no_failure(app, live_server, tmp_path, caplog):
     result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=600,
                             env={**os.environ, "NO_COLOR": "1", "HOME": str(tmp_path)})
     elapsed = time.monotonic() - started
-    output = f"{result.stdout}\n{result.stderr}".replace(tokens["admin"], "<admin token>")
+    output = f"{result.stdout}\n{result.stderr}".replace(token, "<token>")
     summary = output[output.rfind("SUMMARY"):] if "SUMMARY" in output else output[-2000:]
     print(f"schemathesis took {elapsed:.1f} s (exit code {result.returncode})\n{summary}")
     assert result.returncode == 0, f"schemathesis found failures:\n{output}"

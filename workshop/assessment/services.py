@@ -94,9 +94,11 @@ def save_nomination(nomination: Nomination | None, *, cycle_id: int, office_id: 
     if nomination is None:
         nomination = Nomination()
         db.session.add(nomination)
-    elif nomination.office_id != office.id and _took_part(nomination):
-        raise FieldError("office_id", "This person took part in sessions of their office; "
-                                      "they cannot move to another office.")
+    elif (nomination.office_id, nomination.cycle_id) != (office.id, cycle.id) and \
+            _took_part(nomination):
+        raise FieldError("office_id" if nomination.office_id != office.id else "cycle_id",
+                         "This person took part in sessions of their office in this cycle; "
+                         "the nomination cannot move to another office or cycle.")
     nomination.cycle_id, nomination.office_id = cycle.id, office.id
     nomination.name, nomination.email, nomination.sex = name, email, sex
     nomination.level_id, nomination.functional_area_id = level_id, functional_area_id
@@ -300,6 +302,8 @@ def save_session(session: AssessmentSession | None, *, cycle_id: int, office_id:
     cycle, office = _cycle(cycle_id), _office(office_id)
     if session is not None and session.office_id != office.id:
         raise FieldError("office_id", "A session stays with the office it was held in.")
+    if session is not None and session.cycle_id != cycle.id:
+        raise FieldError("cycle_id", "A session stays in the cycle it was held in.")
     if held_at is None:
         raise FieldError("held_at", "Give the date and time of the session.")
     if not cycle.contains(held_at.date()):
