@@ -2,7 +2,8 @@
 
 Each scale gets a fresh SQLite database in a temporary folder, migrated and filled by
 `demo-data --scale N`. Pages are requested in-process through the WSGI app (no network),
-signed in as the demo administrator, after one warm-up request.
+signed in as the demo Gender Unit officer (who is also an administrator), after one warm-up
+request.
 """
 
 import os
@@ -23,6 +24,14 @@ PAGES = [
     ("Audit trail", "/admin/audit"),
     ("Timeline", "/timeline"),
     ("Users export (Excel)", "/admin/users?export=xlsx"),
+    ("Needs assessment: offices", "/assessment/"),
+    ("Needs assessment: sessions", "/assessment/sessions"),
+    ("Findings list", "/assessment/findings"),
+    ("Gap register (department)", "/assessment/gaps"),
+    ("Gap register (one office)", "/assessment/offices/1/gaps"),
+    ("Summary (department)", "/assessment/summary"),
+    ("Summary PDF (department)", "/assessment/summary.pdf"),
+    ("Summary Excel (department)", "/assessment/summary.xlsx"),
 ]
 REPEAT = int(os.environ.get("BENCH_REPEAT", "15"))
 
@@ -59,7 +68,7 @@ def measure(scale: int) -> list[tuple]:
     seeded = time.perf_counter() - started
     client = app.test_client()
     with app.app_context():
-        admin = db.session.scalar(select(User).where(User.email == "admin@example.org"))
+        admin = db.session.scalar(select(User).where(User.email == "gender.officer@example.org"))
         with client.session_transaction() as session:
             session["_user_id"] = admin.get_id()
         engine = db.engine

@@ -27,5 +27,10 @@ nav_item("Nominations", "assessment.nominations", "record_assessment",
          group="Needs assessment", order=34)
 nav_item("Summary", "assessment.summary", "view_assessment_summary", group="Needs assessment",
          order=35)
+# Office staff: the same entries lead to their own office's register and summary.
+nav_item("Our gap register", "assessment.register", "view_office_assessment",
+         group="Needs assessment", order=36)
+nav_item("Our summary", "assessment.summary", "view_office_assessment",
+         group="Needs assessment", order=37)
 
 from . import demo, tasks, views  # noqa: E402,F401

@@ -12,6 +12,7 @@ from werkzeug.datastructures import MultiDict
 from ..admin.models import FunctionalArea, GapCategory, Office, PlanCycle, StaffLevel, ThematicArea
 from ..admin.services import current_cycle
 from ..core.listing import Column, Filter, Listing
+from ..core.models import today
 from ..core.permissions import deny, permission_required, require
 from ..core.validation import FieldError, apply_to_form
 from ..extensions import db
@@ -394,6 +395,7 @@ class _Choices:
     """The options of a session form's selects, loaded once per request."""
 
     def __init__(self, cycle: PlanCycle, office: Office, session: AssessmentSession | None):
+        self.cycle = cycle
         self.levels = db.session.scalars(select(StaffLevel).order_by(
             StaffLevel.position, StaffLevel.name)).all()
         self.categories = _choices(GapCategory, "Choose a category")
@@ -432,6 +434,8 @@ def _session_data(record: AssessmentSession | None, choices: _Choices) -> dict:
     if record is None:
         data["consultant_ids"] = [current_user.id] if any(
             current_user.id == c for c, _ in choices.consultants) else []
+        if choices.cycle.contains(today()):  # sessions are mostly recorded on the day
+            data["held_on"] = today()
         return data
     data.update(held_on=record.held_at.date(), held_time=record.held_at.time(),
                 format=record.format, topics=record.topics, notes=record.notes,
