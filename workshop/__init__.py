@@ -55,12 +55,13 @@ def _sqlite_foreign_keys(dbapi_connection, connection_record):
 
 def register_blueprints(app: Flask) -> None:
     """Register each domain's pages and API resources."""
-    from . import admin, assessment, auth, home
+    from . import admin, assessment, auth, home, workshops
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(admin.public_bp)
     app.register_blueprint(assessment.bp)
+    app.register_blueprint(workshops.bp)
     app.register_blueprint(home.bp)
     from .admin.api import register_api as register_admin_api
     from .assessment.api import register_api as register_assessment_api

@@ -6,7 +6,7 @@ service or API handler has to remember to write an entry.
 
 import decimal
 import enum
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, event, insert, inspect
@@ -49,7 +49,7 @@ def entity_type_name(obj_or_cls) -> str:
 
 def _plain(value: Any) -> Any:
     """Turn a column value into something JSON can hold."""
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime | date | time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
         return str(value)
