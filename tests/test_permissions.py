@@ -4,6 +4,8 @@ A route missing from ACCESS fails the test, so every new page or API endpoint mu
 may use it.
 """
 
+from datetime import date, time
+
 import pytest
 
 from tests.assessment.helpers import finding, level, nominate, record
@@ -65,6 +67,16 @@ ACCESS.update({f"assessment.{name}": _OWN_OFFICE for name in (
     "office_summary_file")})
 ACCESS.update({"assessment.summary": _OWN_OFFICE | {"viewer"},
                "assessment.summary_file": _RECORD | {"viewer"}})
+# Workshops: agendas and figures for everyone signed in; names of attendees for those who run
+# workshops and the workshop's own office; the evaluation form for anyone with its link.
+ACCESS.update({f"workshops.{name}": _RECORD for name in (
+    "revise", "new_module", "edit_module", "remove_module", "new_revision", "publish", "new",
+    "edit", "new_session", "edit_session", "remove_session", "invitations",
+    "remove_invitation", "evaluation", "evaluation_qr", "switch_evaluation")})
+ACCESS.update({f"workshops.{name}": EVERYONE for name in (
+    "index", "curriculum", "version", "workshop")})
+ACCESS.update({"workshops.attendance": {"GET": _OWN_OFFICE, "POST": _RECORD},
+               "evaluate.form": PUBLIC})
 
 # API: (endpoint, method) -> roles allowed
 API_READ_ALL = ["offices-and-cycles.Offices", "offices-and-cycles.OfficeItem",
@@ -152,14 +164,33 @@ def world(app):
             "finding_id": session.findings[0].id,
             "gap_id": session.findings[0].gap_id,
             "fmt": "pdf",
+            **_workshop_ids(cycle, office),
         }
+        db.session.commit()
         ids_by_user = {role: users[role].get_id() for role in ROLES}
     return {"ids": ids, "users": ids_by_user, "tokens": tokens, "token_ids": token_ids}
 
 
+def _workshop_ids(cycle, office) -> dict:
+    """A published curriculum and an office workshop of the office-bound users' office."""
+    from tests.workshops.test_services import _curriculum
+    from workshop.workshops.services import invite, save_workshop
+
+    version = _curriculum()
+    workshop = save_workshop(None, cycle_id=cycle.id, kind="office", office_id=office.id,
+                             title="Matrix workshop", start_date=date(2026, 4, 14))
+    guest = nominate(cycle, office, "Invited Person")
+    invitation = invite(workshop, [guest.id])[0]
+    return {"version_id": version.id, "module_id": version.modules[0].id,
+            "workshop_id": workshop.id, "agenda_id": workshop.agenda[0].id,
+            "invitation_id": invitation.id, "key": workshop.evaluation_key,
+            "action": "open"}
+
+
 DELETES = {"admin.remove_office", "admin.remove_cycle", "admin.remove_milestone",
            "admin.remove_reference_item", "assessment.remove_nomination",
-           "assessment.remove_session"}
+           "assessment.remove_session", "workshops.remove_session",
+           "workshops.remove_invitation", "workshops.remove_module"}
 
 
 def _disposable(endpoint):
@@ -167,6 +198,23 @@ def _disposable(endpoint):
     from workshop.admin.models import ThematicArea
     from workshop.admin.services import save_milestone
 
+    if endpoint.startswith("workshops."):
+        from workshop.workshops.models import Workshop
+        from workshop.workshops.services import invite, save_agenda_item, save_module
+        from workshop.workshops.services import start_revision as revision
+
+        workshop = db.session.get(Workshop, 1)
+        if endpoint == "workshops.remove_session":
+            return {"agenda_id": save_agenda_item(None, workshop, day=1, starts_at=time(8),
+                                                  ends_at=time(9), title="Disposable").id}
+        if endpoint == "workshops.remove_module":
+            from workshop.workshops.services import draft_curriculum
+
+            draft = draft_curriculum() or revision()
+            return {"module_id": save_module(None, draft, code=f"X{draft.id}{len(draft.modules)}",
+                                             title="Disposable", duration_minutes=30).id}
+        person = nominate(workshop.cycle, workshop.office, "Disposable guest")
+        return {"invitation_id": invite(workshop, [person.id])[0].id}
     if endpoint.startswith("assessment."):
         from workshop.admin.models import Office, PlanCycle
 
@@ -248,6 +296,8 @@ def test_page_matrix(app, client, auth, world, who):
             url = _url(app, rule, world, who, overrides)
             response = client.open(url, method=method, data={})
             allowed = ACCESS[rule.endpoint]
+            if isinstance(allowed, dict):  # different roles for different methods
+                allowed = allowed[method]
             status = response.status_code
             location = response.headers.get("Location", "")
             if allowed == PUBLIC:

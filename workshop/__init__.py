@@ -62,6 +62,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin.public_bp)
     app.register_blueprint(assessment.bp)
     app.register_blueprint(workshops.bp)
+    app.register_blueprint(workshops.public_bp)
     app.register_blueprint(home.bp)
     from .admin.api import register_api as register_admin_api
     from .assessment.api import register_api as register_assessment_api

@@ -4,10 +4,16 @@ workshops, their agenda, invitations, attendance and anonymous evaluations."""
 from flask import Blueprint
 
 from ..auth.roles import CONSULTANT, GENDER_UNIT, grant
+from ..core.hooks import nav_item
 
 bp = Blueprint("workshops", __name__, url_prefix="/workshops", template_folder="templates")
+# The anonymous evaluation form, reached by the link shown in the room.
+public_bp = Blueprint("evaluate", __name__, template_folder="templates")
 
 # Consultants and the Gender Unit design the curriculum and run the workshops.
 grant("run_workshops", CONSULTANT, GENDER_UNIT)
 
-from . import models  # noqa: E402,F401
+nav_item("All workshops", "workshops.index", group="Workshops", order=40)
+nav_item("Curriculum", "workshops.curriculum", group="Workshops", order=41)
+
+from . import models, views  # noqa: E402,F401
