@@ -16,4 +16,5 @@ grant("run_workshops", CONSULTANT, GENDER_UNIT)
 nav_item("All workshops", "workshops.index", group="Workshops", order=40)
 nav_item("Curriculum", "workshops.curriculum", group="Workshops", order=41)
 
-from . import models, views  # noqa: E402,F401
+from . import models, tasks, views  # noqa: E402,F401
+from . import demo  # noqa: E402,F401
