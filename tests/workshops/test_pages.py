@@ -178,3 +178,21 @@ def test_the_qr_code_is_an_svg_of_the_link(client, auth, setup, evaluation):
     assert b"<svg" in response.data
     page = client.get(f"/workshops/{evaluation['id']}/evaluation")
     assert f"/evaluate/{evaluation['key']}" in page.text
+
+
+def test_home_page_asks_to_mark_a_past_workshop_held(app, client, auth, setup, monkeypatch):
+    monkeypatch.setattr("workshop.workshops.tasks.today", lambda: date(2026, 11, 23))
+    with app.app_context():
+        past = save_workshop(None, cycle_id=1, kind="office", office_id=setup["office"],
+                             title="Last month's workshop", start_date=date(2026, 10, 5))
+        save_workshop(None, cycle_id=1, kind="pilot", title="Next year's pilot",
+                      start_date=date(2027, 3, 1))
+        db.session.commit()
+        past_id = past.id
+    auth.login(setup["consultant"])
+    home = client.get("/")
+    assert "Mark “Last month&#39;s workshop” as held" in home.text
+    assert f"/workshops/{past_id}" in home.text
+    assert "Next year" not in home.text
+    auth.login(setup["viewer"])
+    assert "as held" not in client.get("/").text
