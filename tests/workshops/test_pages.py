@@ -196,3 +196,31 @@ def test_home_page_asks_to_mark_a_past_workshop_held(app, client, auth, setup, m
     assert "Next year" not in home.text
     auth.login(setup["viewer"])
     assert "as held" not in client.get("/").text
+
+
+def test_printables_and_exports_open_for_the_right_people(app, client, auth, setup, tmp_path):
+    import io
+    import subprocess
+
+    from openpyxl import load_workbook
+
+    auth.login(setup["consultant"])
+    workshop_id = int(_plan(client, setup).headers["Location"].rsplit("/", 1)[1])
+    agenda = client.get(f"/workshops/{workshop_id}/agenda.pdf")
+    assert agenda.status_code == 200 and agenda.mimetype == "application/pdf"
+    (tmp_path / "agenda.pdf").write_bytes(agenda.data)
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "agenda.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "OO gender workshop" in text and "Gender analysis in mission" in text
+    assert text.index("Why gender matters") < text.index("Drafting the office work plan")
+    assert "10:30–14:30" in text and "G-01 No checklist" in text
+    ics = client.get(f"/workshops/{workshop_id}/calendar.ics")
+    assert ics.mimetype == "text/calendar" and b"DTSTART;VALUE=DATE:20260414" in ics.data
+    book = load_workbook(io.BytesIO(client.get("/workshops/evaluations.xlsx").data))
+    assert "Usefulness" in book.sheetnames
+    auth.login(setup["focal_other"])
+    assert client.get(f"/workshops/{workshop_id}/attendance-sheet.pdf").status_code == 403
+    assert client.get(f"/workshops/{workshop_id}/attendance.xlsx").status_code == 403
+    assert client.get(f"/workshops/{workshop_id}/agenda.pdf").status_code == 200
+    auth.login(setup["focal_own"])
+    assert client.get(f"/workshops/{workshop_id}/attendance-sheet.pdf").status_code == 200

@@ -17,7 +17,7 @@ from ..assessment.models import Gap, Nomination
 from ..assessment.queries import register
 from ..auth.models import User, UserRole
 from ..core.models import utcnow
-from ..core.validation import FieldError
+from ..core.validation import FieldError, InUseError
 from ..extensions import db
 from .models import (
     ATTENDANCE,
@@ -327,6 +327,28 @@ def save_agenda_item(item: AgendaItem | None, workshop: Workshop, *, day: int | 
 def delete_agenda_item(item: AgendaItem) -> None:
     """Take a session out of the agenda."""
     item.workshop.agenda.remove(item)
+    db.session.flush()
+
+
+def delete_workshop(workshop: Workshop) -> None:
+    """Delete a workshop that nobody has attended or evaluated yet (its agenda and invitations
+    go with it); one with a history stays, and so does one a curriculum revision cites."""
+    attended = db.session.scalar(select(Attendance.id).join(Invitation).where(
+        Invitation.workshop_id == workshop.id).limit(1))
+    if attended is not None:
+        raise InUseError(f"“{workshop.title}” has attendance recorded; it can no longer be "
+                         "deleted.")
+    answered = db.session.scalar(select(EvaluationResponse.id).where(
+        EvaluationResponse.workshop_id == workshop.id).limit(1))
+    if answered is not None:
+        raise InUseError(f"“{workshop.title}” has evaluation responses; it can no longer be "
+                         "deleted.")
+    cited = db.session.scalar(select(CurriculumRevision.id).where(
+        CurriculumRevision.workshop_id == workshop.id).limit(1))
+    if cited is not None:
+        raise InUseError(f"A revision of the curriculum cites “{workshop.title}”; it can no "
+                         "longer be deleted.")
+    db.session.delete(workshop)
     db.session.flush()
 
 

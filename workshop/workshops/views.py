@@ -667,3 +667,136 @@ def form(key: str):
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
+
+
+# -- printables and exports ---------------------------------------------------------------------
+
+
+def _department() -> str:
+    from flask import current_app
+
+    return current_app.config["DEPARTMENT_NAME"]
+
+
+@bp.route("/<int:workshop_id>/agenda.pdf")
+@login_required
+def agenda_pdf(workshop_id: int):
+    """The agenda to print or send with the invitations."""
+    from ..core.pdf import pdf_response
+    from .reports import agenda_pdf as build
+    from .reports import filename
+
+    workshop = db.get_or_404(Workshop, workshop_id)
+    return pdf_response(filename(workshop, "agenda", "pdf"), build(workshop, _department()))
+
+
+@bp.route("/<int:workshop_id>/calendar.ics")
+@login_required
+def calendar(workshop_id: int):
+    """The workshop as a calendar entry."""
+    from .reports import filename, workshop_ics
+
+    workshop = db.get_or_404(Workshop, workshop_id)
+    link = url_for("workshops.workshop", workshop_id=workshop.id, _external=True)
+    response = make_response(workshop_ics(workshop, link))
+    response.mimetype = "text/calendar"
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{filename(workshop, "workshop", "ics")}"')
+    return response
+
+
+@bp.route("/<int:workshop_id>/attendance-sheet.pdf")
+@login_required
+def attendance_sheet(workshop_id: int):
+    """The sheet invited people sign, one column a day."""
+    from ..core.pdf import pdf_response
+    from .reports import attendance_sheet_pdf, filename
+
+    workshop = db.get_or_404(Workshop, workshop_id)
+    require(can_see_names(current_user, workshop))
+    return pdf_response(filename(workshop, "attendance-sheet", "pdf"),
+                        attendance_sheet_pdf(workshop, _department()))
+
+
+@bp.route("/<int:workshop_id>/attendance.xlsx")
+@login_required
+def attendance_xlsx(workshop_id: int):
+    """Attendance and participation figures as an Excel workbook."""
+    from ..core.exports import xlsx_download
+    from .reports import attendance_workbook, filename
+
+    workshop = db.get_or_404(Workshop, workshop_id)
+    require(can_see_names(current_user, workshop))
+    return xlsx_download(filename(workshop, "attendance", "xlsx"), attendance_workbook(workshop))
+
+
+@bp.route("/<int:workshop_id>/evaluation.pdf")
+@login_required
+def evaluation_pdf(workshop_id: int):
+    """The evaluation summary; comments are printed for those who run workshops."""
+    from ..core.pdf import pdf_response
+    from .reports import evaluation_pdf as build
+    from .reports import filename
+
+    workshop = db.get_or_404(Workshop, workshop_id)
+    comments = None
+    if current_user.can("run_workshops"):
+        comments = db.session.execute(select(EvaluationResponse.keep, EvaluationResponse.change)
+                                      .where(EvaluationResponse.workshop_id == workshop.id)
+                                      ).all()
+    return pdf_response(filename(workshop, "evaluation", "pdf"), build(
+        workshop, evaluation_figures([workshop.id]), _department(),
+        participation=participation(workshop), comments=comments))
+
+
+def _cycle_workshops() -> tuple[PlanCycle, list[Workshop]]:
+    cycle = _cycle()
+    if cycle is None:
+        abort(404)
+    return cycle, db.session.scalars(select(Workshop).where(Workshop.cycle_id == cycle.id)
+                                     .options(selectinload(Workshop.office),
+                                              selectinload(Workshop.agenda))
+                                     .order_by(Workshop.start_date)).all()
+
+
+@bp.route("/evaluations.xlsx")
+@login_required
+def evaluations_xlsx():
+    """Every workshop's evaluation figures, by workshop and by session, in Excel."""
+    from ..core.exports import xlsx_download
+    from .reports import evaluations_workbook
+
+    cycle, workshops = _cycle_workshops()
+    figures = {w.id: evaluation_figures([w.id]) for w in workshops}
+    return xlsx_download(f"workshop-evaluations-{cycle.name}.xlsx",
+                         evaluations_workbook(workshops, figures))
+
+
+@bp.route("/evaluations.pdf")
+@login_required
+def evaluations_pdf():
+    """The evaluation figures of all the cycle's workshops together."""
+    from ..core.pdf import pdf_response
+    from .reports import evaluation_pdf as build
+
+    cycle, workshops = _cycle_workshops()
+    return pdf_response(f"workshop-evaluations-{cycle.name}.pdf",
+                        build(None, evaluation_figures([w.id for w in workshops]),
+                              _department()))
+
+
+@bp.route("/<int:workshop_id>/delete", methods=["POST"])
+@permission_required("run_workshops")
+def remove(workshop_id: int):
+    """Delete a workshop planned by mistake (not once people attended or evaluated it)."""
+    from .services import delete_workshop
+
+    workshop = db.get_or_404(Workshop, workshop_id)
+    try:
+        delete_workshop(workshop)
+    except FieldError as error:
+        flash(error.message, "danger")
+        return redirect(url_for("workshops.workshop", workshop_id=workshop.id))
+    db.session.commit()
+    flash("The workshop has been deleted.", "success")
+    return redirect(url_for("workshops.index"))
