@@ -491,6 +491,8 @@ def open_evaluation(workshop: Workshop) -> None:
     if not workshop.agenda:
         raise FieldError(None, "The workshop has no agenda to evaluate yet.")
     workshop.evaluation_open = True
+    if workshop.status == "planned":  # evaluated at the end of it: it has been held
+        workshop.status = "held"
     db.session.flush()
 
 

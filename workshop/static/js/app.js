@@ -112,3 +112,21 @@ document.addEventListener("submit", function (event) {
     });
   }
 }());
+
+// Copy buttons: data-copy names the field whose value goes to the clipboard.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("[data-copy]");
+  if (!button) {
+    return;
+  }
+  var field = document.getElementById(button.getAttribute("data-copy"));
+  if (!field) {
+    return;
+  }
+  field.select();
+  if (navigator.clipboard) {
+    navigator.clipboard.writeText(field.value).then(function () {
+      button.textContent = "Copied";
+    });
+  }
+});
