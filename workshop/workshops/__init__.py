@@ -16,5 +16,4 @@ grant("run_workshops", CONSULTANT, GENDER_UNIT)
 nav_item("All workshops", "workshops.index", group="Workshops", order=40)
 nav_item("Curriculum", "workshops.curriculum", group="Workshops", order=41)
 
-from . import models, tasks, views  # noqa: E402,F401
-from . import demo  # noqa: E402,F401
+from . import demo, models, tasks, views  # noqa: E402,F401
