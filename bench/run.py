@@ -32,6 +32,11 @@ PAGES = [
     ("Summary (department)", "/assessment/summary"),
     ("Summary PDF (department)", "/assessment/summary.pdf"),
     ("Summary Excel (department)", "/assessment/summary.xlsx"),
+    ("Workshops list", "/workshops/"),
+    ("Pilot workshop page", "/workshops/1"),
+    ("Pilot attendance", "/workshops/1/attendance"),
+    ("Pilot agenda PDF", "/workshops/1/agenda.pdf"),
+    ("Evaluations Excel (all)", "/workshops/evaluations.xlsx"),
 ]
 REPEAT = int(os.environ.get("BENCH_REPEAT", "15"))
 
