@@ -74,8 +74,11 @@ ACCESS.update({f"workshops.{name}": _RECORD for name in (
     "edit", "new_session", "edit_session", "remove_session", "invitations",
     "remove_invitation", "evaluation", "evaluation_qr", "switch_evaluation")})
 ACCESS.update({f"workshops.{name}": EVERYONE for name in (
-    "index", "curriculum", "version", "workshop")})
+    "index", "curriculum", "version", "workshop", "agenda_pdf", "calendar", "evaluation_pdf",
+    "evaluations_xlsx", "evaluations_pdf")})
 ACCESS.update({"workshops.attendance": {"GET": _OWN_OFFICE, "POST": _RECORD},
+               "workshops.attendance_sheet": _OWN_OFFICE, "workshops.attendance_xlsx": _OWN_OFFICE,
+               "workshops.remove": _RECORD,
                "evaluate.form": PUBLIC})
 
 # API: (endpoint, method) -> roles allowed
@@ -110,10 +113,23 @@ API_ASSESSMENT = {
 API_RECORD_ONLY = ["Nominations", "NominationItem", "Sessions", "SessionItem", "SessionFindings",
                    "FindingItem", "GapItem", "GapMerge", "GapGroup"]
 
+# Workshops: everyone signed in reads the curriculum, the workshops with their agenda and the
+# figures; the names of those invited are for those who run workshops and the workshop's own
+# office (the world's workshop is theirs), the invitations for those who run workshops only.
+# Every change is for those who run workshops.
+API_WORKSHOPS = {
+    ("workshops-api.WorkshopAttendance", "GET"): OWN_OFFICE,
+    ("workshops-api.WorkshopInvitations", "GET"): RECORD,
+}
+
 
 def api_access(endpoint: str, method: str):
     if (endpoint, method) in API_ASSESSMENT:
         return API_ASSESSMENT[endpoint, method]
+    if (endpoint, method) in API_WORKSHOPS:
+        return API_WORKSHOPS[endpoint, method]
+    if endpoint.startswith("workshops-api.") and method != "GET":
+        return RECORD
     if endpoint.removeprefix("needs-assessment.") in API_RECORD_ONLY:
         return RECORD
     if endpoint.startswith("users.Users") or endpoint == "users.UserItem":
@@ -190,7 +206,7 @@ def _workshop_ids(cycle, office) -> dict:
 DELETES = {"admin.remove_office", "admin.remove_cycle", "admin.remove_milestone",
            "admin.remove_reference_item", "assessment.remove_nomination",
            "assessment.remove_session", "workshops.remove_session",
-           "workshops.remove_invitation", "workshops.remove_module"}
+           "workshops.remove_invitation", "workshops.remove_module", "workshops.remove"}
 
 
 def _disposable(endpoint):
@@ -200,10 +216,22 @@ def _disposable(endpoint):
 
     if endpoint.startswith("workshops."):
         from workshop.workshops.models import Workshop
-        from workshop.workshops.services import invite, save_agenda_item, save_module
+        from workshop.workshops.services import (
+            invite,
+            save_agenda_item,
+            save_module,
+            save_workshop,
+        )
         from workshop.workshops.services import start_revision as revision
 
         workshop = db.session.get(Workshop, 1)
+        if endpoint == "workshops.remove":
+            from datetime import date as day
+
+            return {"workshop_id": save_workshop(None, cycle_id=workshop.cycle_id,
+                                                 kind="office", office_id=workshop.office_id,
+                                                 title="Disposable",
+                                                 start_date=day(2026, 5, 4)).id}
         if endpoint == "workshops.remove_session":
             return {"agenda_id": save_agenda_item(None, workshop, day=1, starts_at=time(8),
                                                   ends_at=time(9), title="Disposable").id}

@@ -98,3 +98,66 @@ def seed_assessment(app, n: int = 1) -> dict[str, int | list[int]]:
         db.session.commit()
         db.session.remove()
     return ids
+
+
+def seed_workshops(app, n: int = 1, draft: bool = False) -> dict[str, int | list[int]]:
+    """Workshop records on top of `seed_assessment(app, n)` (after `seed_demo`): a published
+    curriculum, an office workshop of the Office of Operations with its proposed agenda and one
+    invitation, and a nominee not yet invited. With `draft`, a draft of the next version with a
+    module of its own and a revision (so that it may be published); without, no draft under way
+    (so that one may be started). Returns the ids of seed_assessment and of these records."""
+    from datetime import timedelta
+
+    from tests.assessment.helpers import category, nominate
+    from workshop.admin.models import Office, PlanCycle
+    from workshop.workshops.services import (
+        current_curriculum,
+        draft_curriculum,
+        invite,
+        publish_version,
+        record_revision,
+        save_module,
+        save_workshop,
+        start_revision,
+    )
+
+    ids = seed_assessment(app, n)
+    with app.app_context():
+        cycle = db.session.get(PlanCycle, ids["cycle_id"])
+        office = db.session.get(Office, ids["office_id"])
+        if current_curriculum() is None:
+            first = draft_curriculum() or start_revision()
+            save_module(None, first, code="M1", title="Why gender matters",
+                        duration_minutes=90, category_ids=[category().id])
+            save_module(None, first, code="M2", title="Gender analysis", duration_minutes=120)
+            publish_version(first, "First curriculum.")
+        version = draft_curriculum()
+        if draft:
+            version = version or start_revision()
+            module = save_module(None, version, code=f"T{n}", title=f"Module of tests {n}",
+                                 duration_minutes=60, category_ids=[category().id])
+            record_revision(version, module_code=module.code, change=f"Added T{n}.",
+                            reason="Asked for by a test.")
+        else:
+            if version is not None:  # publish the draft under way, as a facilitator would
+                if not version.modules:
+                    save_module(None, version, code=f"T{n}", title=f"Module of tests {n}",
+                                duration_minutes=60)
+                if not version.revisions:
+                    record_revision(version, change="Revised by a test.",
+                                    reason="Asked for by a test.")
+                publish_version(version)
+            version = current_curriculum()
+            module = version.modules[0]
+        workshop = save_workshop(None, cycle_id=cycle.id, kind="office", office_id=office.id,
+                                 title=f"Workshop of tests {n}",
+                                 start_date=cycle.start_date + timedelta(days=60))
+        guest = nominate(cycle, office, f"Guest {n}")
+        invitation = invite(workshop, [ids["nomination_id"]])[0]
+        ids.update({"version_id": version.id, "module_id": module.id,
+                    "workshop_id": workshop.id, "agenda_id": workshop.agenda[0].id,
+                    "invitation_id": invitation.id, "guest_id": guest.id,
+                    "start_date": workshop.start_date.isoformat()})
+        db.session.commit()
+        db.session.remove()
+    return ids

@@ -15,7 +15,7 @@ import pytest
 from openapi_schema_validator import OAS30ReadValidator, oas30_format_checker
 from openapi_spec_validator import validate
 
-from tests.api import API, bearer, is_error_body, seed_assessment, seed_demo
+from tests.api import API, bearer, is_error_body, seed_assessment, seed_demo, seed_workshops
 from tests.factories import make_user
 from workshop.admin.models import REFERENCE_LISTS
 from workshop.admin.services import save_cycle, save_office, save_reference_item
@@ -74,6 +74,8 @@ def body_schema(operation, document) -> tuple[str | None, dict | None]:
     if not body:
         return None, None
     schema = body["content"]["application/json"]["schema"]
+    if schema.get("type") == "array":  # a list of items, such as attendance marks: "Item[]"
+        return schema["items"]["$ref"].rsplit("/", 1)[-1] + "[]", resolve(schema, document)
     return schema["$ref"].rsplit("/", 1)[-1], resolve(schema, document)
 
 
@@ -89,6 +91,10 @@ def fresh_ids(app, path: str) -> dict:
         # A nomination, a session with two findings and their gaps, in the demo's Office of
         # Operations (whose focal point and participant may read its figures).
         return seed_assessment(app, n)
+    if path.startswith(f"{API}/workshops/"):
+        # A workshop of the Office of Operations with its agenda and an invitation; a draft of
+        # the curriculum for the calls that change one, none for the call that starts one.
+        return seed_workshops(app, n, draft="{version_id}" in path or "{module_id}" in path)
     ids = {}
     with app.app_context():
         if "{office_id}" in path:
@@ -151,20 +157,47 @@ def valid_body(schema_name: str | None, ids: dict | None = None) -> dict | None:
         "GapPatch": {"description": "Changed by a test."},
         "GapMerge": {"gap_ids": [ids.get("other_gap_id", 1)]},
         "GapGroup": {"finding_ids": ids.get("finding_ids", [1, 2])},
+        "StartRevision": {},
+        "CurriculumModule": {"code": f"N{n}", "title": f"Module {n}", "duration_minutes": 45,
+                             "category_ids": [category_id], "objectives": "Made by a test."},
+        "CurriculumModulePatch": {"objectives": "Changed by a test."},
+        "CurriculumRevision": {"module_code": "M1", "change": f"Change {n}",
+                               "reason": "Asked for by a test."},
+        "PublishVersion": {"summary": "Published by a test."},
+        "Workshop": {"kind": "office", "office_id": office_id, "title": f"Workshop {n}",
+                     "start_date": ids.get("start_date", "2040-03-01"), "venue": "Room 1",
+                     "facilitator_ids": [ids.get("consultant_id", 1)]},
+        "WorkshopPatch": {"venue": "Changed by a test."},
+        "AgendaItem": {"day": 1, "starts_at": "17:00", "ends_at": "17:30",
+                       "title": f"Session {n}", "gap_ids": [ids.get("gap_id", 1)]},
+        "AgendaItemPatch": {"facilitator": "Changed by a test."},
+        "AttendanceMark[]": [{"invitation_id": ids.get("invitation_id", 1), "day": 1,
+                              "status": "present"}],
+        "Invite": {"nomination_ids": [ids.get("guest_id", 1)]},
     }
     assert schema_name in bodies, f"give test_openapi.valid_body an example of {schema_name}"
     return bodies[schema_name]
 
 
-def invalid_bodies(schema_name: str, schema: dict, ids: dict):
-    """(label, keyword arguments of client.open) of bodies the operation must refuse."""
-    base = valid_body(schema_name, ids)
+def invalid_bodies(schema_name: str, schema: dict, ids: dict, base: dict | None = None):
+    """(label, keyword arguments of client.open) of bodies the operation must refuse; those of
+    a list are refused at the item (`base`: the valid item)."""
+    if schema.get("type") == "array":  # each way to spoil an item, as the one item of the list
+        yield "an object", {"json": valid_body(schema_name, ids)[0]}
+        for label, request in invalid_bodies(schema_name.removesuffix("[]"), schema["items"],
+                                             ids, base=valid_body(schema_name, ids)[0]):
+            if "json" in request:
+                yield label, {"json": [request["json"]]}
+            else:
+                yield label, {**request, "data": f"[{request['data']}]"}
+        return
+    base = base or valid_body(schema_name, ids)
     yield "unknown property", {"json": {**base, "no_such_property": 1}}
     yield "an array", {"json": [base]}
     yield "a string", {"json": "text"}
     if schema.get("required"):
         yield "nothing", {"json": {}}
-    for name, prop in schema["properties"].items():
+    for name, prop in schema.get("properties", {}).items():
         if prop.get("readOnly"):
             continue
         kind = prop.get("type")
@@ -253,6 +286,8 @@ def may(role: str, method: str, path: str) -> bool:
     """Whether `role` may make this call (the permission table, seen from the API)."""
     if "/assessment/" in path:
         return may_assess(role, method, path)
+    if path.startswith(f"{API}/workshops/"):
+        return may_run_workshops(role, method, path)
     if path.endswith("/me"):
         return True
     if "/users" in path:
@@ -277,6 +312,19 @@ def may_assess(role: str, method: str, path: str) -> bool:
         return role == "viewer"
     return role in ("focal_point", "participant") and resource in ("nominations", "gaps",
                                                                    "offices")
+
+
+def may_run_workshops(role: str, method: str, path: str) -> bool:
+    """Workshops: consultants and the Gender Unit do everything; everyone reads the curriculum,
+    workshops, agendas and figures; office staff read the attendance of their office's workshop
+    (fresh_ids makes it in the focal point's office); invitations are for those who run them."""
+    if role in ("consultant", "gender_unit"):
+        return True
+    if method != "get" or path.endswith("/invitations"):
+        return False
+    if path.endswith("/attendance"):
+        return role in ("focal_point", "participant")
+    return True
 
 
 def caller(method: str, path: str) -> str:
@@ -399,7 +447,8 @@ def test_ids_that_do_not_exist_get_404(app, client, document, tokens, missing):
             continue
         name, _ = body_schema(operation, document)
         ids = dict.fromkeys(("office_id", "cycle_id", "milestone_id", "item_id", "user_id",
-                             "nomination_id", "session_id", "finding_id", "gap_id"), missing)
+                             "nomination_id", "session_id", "finding_id", "gap_id",
+                             "version_id", "module_id", "workshop_id", "agenda_id"), missing)
         response = client.open(url(path, ids), method=method,
                                headers=bearer(tokens[caller(method, path)]),
                                json=valid_body(name))
@@ -421,6 +470,8 @@ def test_invalid_bodies_get_422_naming_the_field(app, client, document, tokens):
             field = label.split(":")[0]
             if ":" in label and response.status_code == 422:
                 errors = (response.get_json().get("errors") or {}).get("json", {})
+                if schema.get("type") == "array":  # named at the item: {"0": {field: ...}}
+                    errors = errors.get("0", {})
                 if field not in errors:
                     conformance.problems.append(
                         f"{method.upper()} {path} ({label}): errors do not name {field}: "
@@ -455,6 +506,8 @@ def test_query_parameters_out_of_range(app, client, document, tokens):
         "priority": [("high", 200), ("urgent", 422)],
         "role": [("admin", 200), ("nobody", 422), ("admin\x00", 422)],
         "active": [("true", 200), ("maybe", 422)],
+        "kind": [("office", 200), ("workshop", 422)],
+        "status": [("planned", 200), ("cancelled", 422)],
     }
     checked = set()
     for method, path, operation in operations(document):

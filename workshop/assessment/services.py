@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from ..admin.models import FunctionalArea, GapCategory, Office, PlanCycle, StaffLevel, ThematicArea
 from ..auth.models import User, UserRole
+from ..core.hooks import still_used
 from ..core.models import utcnow
 from ..core.validation import FieldError, InUseError
 from ..extensions import db
@@ -118,6 +119,9 @@ def delete_nomination(nomination: Nomination) -> None:
     if _took_part(nomination):
         raise InUseError(f"{nomination.name} took part in an assessment session; remove them "
                          "from the session before withdrawing the nomination.")
+    reason = still_used(nomination)  # invited to a workshop, say
+    if reason:
+        raise InUseError(reason)
     db.session.delete(nomination)
     db.session.flush()
 

@@ -94,3 +94,23 @@ def demo_step(order: int):
 def demo_steps() -> list[Callable]:
     """The registered demo-data steps in order."""
     return [func for _, func in sorted(_demo_steps, key=lambda s: s[0])]
+
+
+_use_checks: list[Callable] = []
+
+
+def use_check(func: Callable) -> Callable:
+    """Register `func(record) -> str | None`: why a later stage still needs a record an earlier
+    stage is about to delete, or None."""
+    if func not in _use_checks:
+        _use_checks.append(func)
+    return func
+
+
+def still_used(record) -> str | None:
+    """The first reason a later stage gives for keeping `record`, None when none needs it."""
+    for check in _use_checks:
+        reason = check(record)
+        if reason:
+            return reason
+    return None

@@ -16,6 +16,7 @@ from ..admin.models import GapCategory, Office, PlanCycle, ThematicArea
 from ..assessment.models import Gap, Nomination
 from ..assessment.queries import register
 from ..auth.models import User, UserRole
+from ..core.hooks import use_check
 from ..core.models import utcnow
 from ..core.validation import FieldError, InUseError
 from ..extensions import db
@@ -196,7 +197,11 @@ def save_workshop(workshop: Workshop | None, *, cycle_id: int, kind: str, title:
         raise FieldError("title", "Give the workshop a title.")
     if start_date is None:
         raise FieldError("start_date", "Give the first day of the workshop.")
-    end_date = end_date or start_date + timedelta(days=1)  # two days unless said otherwise
+    if not cycle.contains(start_date):
+        raise FieldError("start_date", f"Pick a date within the cycle {cycle.name} "
+                                       f"({cycle.start_date:%d %b %Y} to "
+                                       f"{cycle.end_date:%d %b %Y}).")
+    end_date = end_date or min(start_date + timedelta(days=1), cycle.end_date)  # two days
     if end_date < start_date:
         raise FieldError("end_date", "The last day cannot be before the first.")
     if (end_date - start_date).days > 13:
@@ -380,6 +385,20 @@ def invite(workshop: Workshop, nomination_ids) -> list[Invitation]:
     db.session.add_all(added)
     db.session.flush()
     return added
+
+
+@use_check
+def _invited(record) -> str | None:
+    """A nomination stays while its person is invited to a workshop."""
+    if not isinstance(record, Nomination):
+        return None
+    title = db.session.scalar(select(Workshop.title).join(
+        Invitation, Invitation.workshop_id == Workshop.id).where(
+        Invitation.nomination_id == record.id).order_by(Workshop.start_date).limit(1))
+    if title is None:
+        return None
+    return (f"{record.name} is invited to “{title}”; withdraw the invitation before the "
+            "nomination.")
 
 
 def uninvite(invitation: Invitation) -> None:
