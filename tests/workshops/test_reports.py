@@ -282,7 +282,8 @@ def test_attendance_workbook_has_each_person_s_days_and_the_figures(held):
     figures = dict(list(book["Participation"].values)[1:])
     assert figures == {"Invited": 4, "Attended at least one day": 3, "Women": 2, "Men": 1,
                        "Women among participants (%)": 67, "Present every day": 2,
-                       "Present every day, of those invited (%)": 50}
+                       "Present every day, of those invited (%)": 50, "Nominated": 4,
+                       "Present every day, of those nominated (%)": 50}
     by_day = list(book["By day"].values)[1:]
     assert by_day[1] == (2, datetime(2026, 4, 15), 2, 1, 1, 1)
 

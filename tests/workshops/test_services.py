@@ -172,3 +172,17 @@ def test_evaluation_figures_come_from_the_responses(ctx):
         submit_evaluation(workshop, "device-new", usefulness="useful", ratings={})
     assert "closed" in error.value.message
     db.session.flush()
+
+
+def test_the_share_of_nominated_people_at_every_day_counts_those_not_invited(ctx):
+    cycle, office, _, _ = world()
+    _curriculum()
+    people = [nominate(cycle, office, f"Person {n}", "female", "Professional")
+              for n in range(5)]
+    workshop = save_workshop(None, cycle_id=cycle.id, kind="office", office_id=office.id,
+                             title="OO", start_date=date(2026, 4, 14))
+    invitations = invite(workshop, [p.id for p in people[:4]])
+    record_attendance(workshop, {i.id: {1: "present", 2: "present"} for i in invitations[:2]})
+    figures = participation(workshop)
+    assert (figures.invited, figures.nominated, figures.both_days) == (4, 5, 2)
+    assert (figures.all_days_share, figures.nominated_all_days_share) == (50, 40)

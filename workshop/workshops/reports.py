@@ -314,7 +314,9 @@ def _participation_figures(figures: Participation) -> list[tuple[str, int | None
             ("Women", figures.female), ("Men", figures.male),
             ("Women among participants (%)", figures.female_share),
             ("Present every day", figures.both_days),
-            ("Present every day, of those invited (%)", figures.all_days_share)]
+            ("Present every day, of those invited (%)", figures.all_days_share),
+            ("Nominated", figures.nominated),
+            ("Present every day, of those nominated (%)", figures.nominated_all_days_share)]
 
 
 def attendance_workbook(workshop: Workshop, people: Sequence[Invited] | None = None,

@@ -442,6 +442,7 @@ class Participation:
     days: list[dict]  # per day: day, present, female, male, left_early
     by_level: list[dict]  # level, female, male, total: people present on at least one day
     both_days: int  # invited people present (or leaving early) on every day
+    nominated: int = 0  # people the office nominated (for the pilot: the people invited)
 
     @property
     def attended(self) -> int:
@@ -462,6 +463,11 @@ class Participation:
     @property
     def all_days_share(self) -> int | None:
         return round(100 * self.both_days / self.invited) if self.invited else None
+
+    @property
+    def nominated_all_days_share(self) -> int | None:
+        """Share of the nominated people who attended every day, as the Gender Unit reports."""
+        return round(100 * self.both_days / self.nominated) if self.nominated else None
 
 
 def participation(workshop: Workshop) -> Participation:
@@ -498,8 +504,13 @@ def participation(workshop: Workshop) -> Participation:
                          "total": len(here)})
     every_day = sum(1 for p in people.values() if all(
         p["days"].get(d) in ("present", "left_early") for d in range(1, workshop.days + 1)))
+    nominated = len(people)
+    if workshop.office_id is not None:
+        nominated = db.session.scalar(select(func.count(Nomination.id)).where(
+            Nomination.cycle_id == workshop.cycle_id,
+            Nomination.office_id == workshop.office_id)) or 0
     return Participation(invited=len(people), days=days, by_level=by_level,
-                         both_days=every_day)
+                         both_days=every_day, nominated=nominated)
 
 
 # -- anonymous evaluations --------------------------------------------------------------------
