@@ -186,3 +186,15 @@ def test_the_share_of_nominated_people_at_every_day_counts_those_not_invited(ctx
     figures = participation(workshop)
     assert (figures.invited, figures.nominated, figures.both_days) == (4, 5, 2)
     assert (figures.all_days_share, figures.nominated_all_days_share) == (50, 40)
+
+
+def test_modules_that_do_not_fit_the_days_are_left_out_of_the_proposal(ctx):
+    cycle, _, _, _ = world()
+    version = start_revision()
+    for n in range(1, 8):
+        save_module(None, version, code=f"M{n}", title=f"Module {n}", duration_minutes=240)
+    publish_version(version)
+    workshop = save_workshop(None, cycle_id=cycle.id, kind="pilot", title="Pilot",
+                             start_date=date(2026, 3, 2), end_date=date(2026, 3, 2))
+    times = [(i.starts_at, i.ends_at) for i in workshop.agenda]
+    assert times == [(time(9), time(14)), (time(14), time(18))]  # then 20:00 is reached

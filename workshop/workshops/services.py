@@ -241,6 +241,7 @@ def save_workshop(workshop: Workshop | None, *, cycle_id: int, kind: str, title:
 
 
 DAY_START, LUNCH_START, LUNCH_END, DAY_END = time(9, 0), time(12, 30), time(13, 30), time(17, 0)
+LATEST_END = 20 * 60  # a proposed session on the last day ends by 20:00 at the latest
 
 
 def _at(day_time: time, minutes: int) -> time:
@@ -285,7 +286,9 @@ def propose_agenda(workshop: Workshop) -> list[AgendaItem]:
         if _lunch(clock, length) and _minutes(LUNCH_START) - _minutes(clock) < length / 2:
             clock = LUNCH_END  # most of it would come after lunch: start it then
         span = length + _lunch(clock, length)
-        end = _at(clock, min(span, 24 * 60 - 1 - _minutes(clock)))
+        if _minutes(clock) + span > LATEST_END:
+            continue  # the days are full: the consultant fits it in by hand, or not at all
+        end = _at(clock, span)
         item = AgendaItem(day=day, starts_at=clock, ends_at=end, title=module.title,
                           module=module, facilitator=facilitator, gaps=matched[:5])
         workshop.agenda.append(item)
