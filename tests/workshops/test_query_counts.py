@@ -54,7 +54,8 @@ def _populate(n_offices: int) -> None:
 
 
 PAGES = ["/workshops/", "/workshops/1", "/workshops/2", "/workshops/1/attendance",
-         "/workshops/1/evaluation", "/workshops/curriculum", "/workshops/curriculum/1"]
+         "/workshops/1/evaluation", "/workshops/curriculum", "/workshops/curriculum/1",
+         "/workshops/evaluations.xlsx", "/workshops/evaluations.pdf", "/workshops/1/agenda.pdf"]
 
 
 @pytest.mark.parametrize("path", PAGES)

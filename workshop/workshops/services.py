@@ -608,14 +608,36 @@ class EvaluationFigures:
             if self.responses else None
 
 
-def evaluation_figures(workshop_ids: list[int]) -> EvaluationFigures:
-    """Figures of the responses to the workshops named (computed in SQL)."""
+def evaluation_figures(workshop_ids: list[int], sessions: bool = True) -> EvaluationFigures:
+    """Figures of the responses to the workshops named, together (computed in SQL); without
+    `sessions`, the overall usefulness only."""
     counts = dict.fromkeys(USEFULNESS, 0)
     counts.update(db.session.execute(
         select(EvaluationResponse.usefulness, func.count()).where(
             EvaluationResponse.workshop_id.in_(workshop_ids))
         .group_by(EvaluationResponse.usefulness)).all())
-    sessions = []
+    rows = _session_rows(workshop_ids) if sessions else []
+    return EvaluationFigures(responses=sum(counts.values()), usefulness=counts,
+                             sessions=[row for _, row in rows])
+
+
+def figures_by_workshop(workshop_ids: list[int]) -> dict[int, EvaluationFigures]:
+    """Each workshop's own figures, in two queries whatever the number of workshops."""
+    counts: dict[int, dict[str, int]] = {i: dict.fromkeys(USEFULNESS, 0) for i in workshop_ids}
+    for workshop_id, usefulness, n in db.session.execute(
+            select(EvaluationResponse.workshop_id, EvaluationResponse.usefulness, func.count())
+            .where(EvaluationResponse.workshop_id.in_(workshop_ids))
+            .group_by(EvaluationResponse.workshop_id, EvaluationResponse.usefulness)):
+        counts[workshop_id][usefulness] = n
+    sessions: dict[int, list[dict]] = {i: [] for i in workshop_ids}
+    for workshop_id, row in _session_rows(workshop_ids):
+        sessions[workshop_id].append(row)
+    return {i: EvaluationFigures(responses=sum(counts[i].values()), usefulness=counts[i],
+                                 sessions=sessions[i]) for i in workshop_ids}
+
+
+def _session_rows(workshop_ids: list[int]) -> list[tuple[int, dict]]:
+    """(workshop id, figures of one agenda session) for every session of the workshops."""
     rows = db.session.execute(
         select(AgendaItem, func.count(SessionRating.id), func.avg(SessionRating.rating),
                func.sum(func.cast(SessionRating.rating >= 3, db.Integer)))
@@ -623,9 +645,8 @@ def evaluation_figures(workshop_ids: list[int]) -> EvaluationFigures:
         .where(AgendaItem.workshop_id.in_(workshop_ids))
         .group_by(AgendaItem.id)
         .order_by(AgendaItem.workshop_id, AgendaItem.day, AgendaItem.starts_at)).all()
-    for item, n, average, useful in rows:
-        sessions.append({"item": item, "responses": n,
-                         "average": round(float(average), 2) if average is not None else None,
-                         "useful_share": round(100 * (useful or 0) / n) if n else None})
-    return EvaluationFigures(responses=sum(counts.values()), usefulness=counts,
-                             sessions=sessions)
+    return [(item.workshop_id,
+             {"item": item, "responses": n,
+              "average": round(float(average), 2) if average is not None else None,
+              "useful_share": round(100 * (useful or 0) / n) if n else None})
+            for item, n, average, useful in rows]

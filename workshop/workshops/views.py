@@ -47,6 +47,7 @@ from .services import (
     draft_curriculum,
     evaluation_figures,
     facilitators_query,
+    figures_by_workshop,
     has_answered,
     invite,
     open_evaluation,
@@ -311,7 +312,7 @@ def index():
     ids = list(db.session.scalars(select(Workshop.id).where(Workshop.cycle_id == cycle.id)))
     return listing.export_response() or render_template(
         "workshops/index.html", title="Workshops", listing=listing, cycle=cycle,
-        figures=evaluation_figures(ids))
+        figures=evaluation_figures(ids, sessions=False))
 
 
 def _workshop_form(form: WorkshopForm, workshop: Workshop | None = None) -> WorkshopForm:
@@ -473,6 +474,9 @@ def remove_session(agenda_id: int):
 # -- invitations and attendance -----------------------------------------------------------------
 
 
+MAX_OFFICES_AT_ONCE = 12  # beyond this, the pilot's invitation list shows one office at a time
+
+
 @bp.route("/<int:workshop_id>/attendance", methods=["GET", "POST"])
 @login_required
 def attendance(workshop_id: int):
@@ -502,16 +506,28 @@ def attendance(workshop_id: int):
             db.session.commit()
             flash("Attendance has been saved.", "success")
             return redirect(url_for("workshops.attendance", workshop_id=workshop.id))
-    query = select(Nomination).where(Nomination.cycle_id == workshop.cycle_id).options(
+    query = select(Nomination).where(Nomination.cycle_id == workshop.cycle_id,
+                                     Nomination.id.not_in(select(Invitation.nomination_id).where(
+                                         Invitation.workshop_id == workshop.id))).options(
         selectinload(Nomination.level), selectinload(Nomination.office))
+    offices, office_id = [], None
     if workshop.office_id is not None:
         query = query.where(Nomination.office_id == workshop.office_id)
-    invited = {i.nomination_id for i in invitations}
-    uninvited = [n for n in db.session.scalars(query.order_by(Nomination.name))
-                 if n.id not in invited]
+    else:  # the pilot invites from every office: one office at a time when there are many
+        offices = db.session.execute(select(Office.id, Office.acronym).where(
+            Office.id.in_(select(Nomination.office_id).where(
+                Nomination.cycle_id == workshop.cycle_id))).order_by(Office.acronym)).all()
+        office_id = request.args.get("office", type=int)
+        if office_id is None and len(offices) > MAX_OFFICES_AT_ONCE:
+            office_id = offices[0][0]
+        if office_id is not None:
+            query = query.where(Nomination.office_id == office_id)
+    uninvited = db.session.scalars(query.order_by(Nomination.name)).all()
     return render_template("workshops/attendance.html", title=f"Attendance · {workshop.title}",
                            workshop=workshop, invitations=invitations, marks=marks,
                            uninvited=uninvited, statuses=ATTENDANCE, errors=errors,
+                           offices=offices, office_id=office_id,
+                           max_offices=MAX_OFFICES_AT_ONCE,
                            people=participation(workshop),
                            manage=current_user.can("run_workshops")), 422 if errors else 200
 
@@ -767,7 +783,7 @@ def evaluations_xlsx():
     from .reports import evaluations_workbook
 
     cycle, workshops = _cycle_workshops()
-    figures = {w.id: evaluation_figures([w.id]) for w in workshops}
+    figures = figures_by_workshop([w.id for w in workshops])
     return xlsx_download(f"workshop-evaluations-{cycle.name}.xlsx",
                          evaluations_workbook(workshops, figures))
 
