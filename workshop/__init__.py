@@ -55,7 +55,7 @@ def _sqlite_foreign_keys(dbapi_connection, connection_record):
 
 def register_blueprints(app: Flask) -> None:
     """Register each domain's pages and API resources."""
-    from . import admin, assessment, auth, home, workshops
+    from . import admin, assessment, auth, home, workplans, workshops
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
@@ -63,6 +63,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(assessment.bp)
     app.register_blueprint(workshops.bp)
     app.register_blueprint(workshops.public_bp)
+    app.register_blueprint(workplans.bp)
     app.register_blueprint(home.bp)
     from .admin.api import register_api as register_admin_api
     from .assessment.api import register_api as register_assessment_api
