@@ -79,6 +79,16 @@ ACCESS.update({f"workshops.{name}": EVERYONE for name in (
 ACCESS.update({"workshops.attendance": {"GET": _OWN_OFFICE, "POST": _RECORD},
                "workshops.attendance_sheet": _OWN_OFFICE, "workshops.attendance_xlsx": _OWN_OFFICE,
                "workshops.remove": _RECORD,
+               # Work plans: the office drafts (consultants help), the focal point submits,
+               # the Gender Unit reviews; nobody else reads a draft.
+               "workplans.index": _OWN_OFFICE,
+               "workplans.start": {"participant", "focal_point", "consultant"},
+               "workplans.plan": _OWN_OFFICE, "workplans.comment": _OWN_OFFICE,
+               "workplans.versions": _OWN_OFFICE, "workplans.review": {"gender_unit"},
+               **{f"workplans.{name}": {"participant", "focal_point", "consultant"}
+                  for name in ("new_objective", "edit_objective", "new_activity",
+                               "edit_activity", "new_indicator", "edit_indicator",
+                               "reorder", "remove")},
                "evaluate.form": PUBLIC})
 
 # API: (endpoint, method) -> roles allowed
@@ -181,10 +191,31 @@ def world(app):
             "gap_id": session.findings[0].gap_id,
             "fmt": "pdf",
             **_workshop_ids(cycle, office),
+            **_plan_ids(cycle, office),
         }
         db.session.commit()
         ids_by_user = {role: users[role].get_id() for role in ROLES}
     return {"ids": ids, "users": ids_by_user, "tokens": tokens, "token_ids": token_ids}
+
+
+def _plan_ids(cycle, office) -> dict:
+    """A draft work plan of the office-bound users' office, one row of each kind."""
+    from workshop.workplans.services import (
+        ActivityInput,
+        IndicatorInput,
+        plan_for,
+        save_activity,
+        save_indicator,
+        save_objective,
+    )
+
+    plan = plan_for(cycle.id, office.id)
+    objective = save_objective(None, plan, title="Matrix objective")
+    activity = save_activity(None, objective, ActivityInput(title="Matrix activity"))
+    indicator = save_indicator(None, activity, IndicatorInput(statement="Matrix indicator"))
+    return {"plan_id": plan.id, "objective_id": objective.id, "activity_id": activity.id,
+            "indicator_id": indicator.id, "row": "activity", "record_id": activity.id,
+            "step": "approve"}
 
 
 def _workshop_ids(cycle, office) -> dict:
@@ -206,7 +237,8 @@ def _workshop_ids(cycle, office) -> dict:
 DELETES = {"admin.remove_office", "admin.remove_cycle", "admin.remove_milestone",
            "admin.remove_reference_item", "assessment.remove_nomination",
            "assessment.remove_session", "workshops.remove_session",
-           "workshops.remove_invitation", "workshops.remove_module", "workshops.remove"}
+           "workshops.remove_invitation", "workshops.remove_module", "workshops.remove",
+           "workplans.remove"}
 
 
 def _disposable(endpoint):
@@ -214,6 +246,13 @@ def _disposable(endpoint):
     from workshop.admin.models import ThematicArea
     from workshop.admin.services import save_milestone
 
+    if endpoint == "workplans.remove":
+        from workshop.workplans.models import Objective
+        from workshop.workplans.services import ActivityInput, save_activity
+
+        objective = db.session.scalars(db.select(Objective)).first()
+        return {"record_id": save_activity(None, objective, ActivityInput(
+            title="Disposable")).id}
     if endpoint.startswith("workshops."):
         from workshop.workshops.models import Workshop
         from workshop.workshops.services import (
