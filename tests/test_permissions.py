@@ -84,6 +84,9 @@ ACCESS.update({"workshops.attendance": {"GET": _OWN_OFFICE, "POST": _RECORD},
                "workplans.index": _OWN_OFFICE,
                "workplans.start": {"participant", "focal_point", "consultant"},
                "workplans.plan": _OWN_OFFICE, "workplans.comment": _OWN_OFFICE,
+               "workplans.workbook": _OWN_OFFICE, "workplans.pdf": _OWN_OFFICE,
+               "workplans.template": _OWN_OFFICE,
+               "workplans.upload": {"participant", "focal_point", "consultant"},
                "workplans.versions": _OWN_OFFICE, "workplans.review": {"gender_unit"},
                **{f"workplans.{name}": {"participant", "focal_point", "consultant"}
                   for name in ("new_objective", "edit_objective", "new_activity",
@@ -132,8 +135,28 @@ API_WORKSHOPS = {
     ("workshops-api.WorkshopInvitations", "GET"): RECORD,
 }
 
+# Work plans: the office's staff and consultants draft (the world's plan is of the office-bound
+# users' office), the focal point submits, the Gender Unit reads, comments and decides; the
+# viewer and the administrator get nothing.
+API_WORKPLANS = {
+    **{(f"work-plans-api.{name}", "GET"): OWN_OFFICE for name in (
+        "Plans", "PlanItem", "PlanComments", "PlanVersions", "PlanVersionItem")},
+    **{(f"work-plans-api.{name}", method): {"participant", "focal_point", "consultant"}
+       for name, method in (("Plans", "POST"), ("PlanObjectives", "POST"),
+                            ("ObjectiveItem", "PATCH"), ("ObjectiveItem", "DELETE"),
+                            ("ObjectiveActivities", "POST"), ("ActivityItem", "PATCH"),
+                            ("ActivityItem", "DELETE"), ("ActivityIndicators", "POST"),
+                            ("IndicatorItem", "PATCH"), ("IndicatorItem", "DELETE"))},
+    ("work-plans-api.PlanComments", "POST"): OWN_OFFICE,
+    ("work-plans-api.PlanSubmit", "POST"): {"focal_point"},
+    **{(f"work-plans-api.{name}", "POST"): {"gender_unit"}
+       for name in ("PlanReturn", "PlanApprove", "PlanReopen")},
+}
+
 
 def api_access(endpoint: str, method: str):
+    if endpoint.startswith("work-plans-api."):
+        return API_WORKPLANS[endpoint, method]
     if (endpoint, method) in API_ASSESSMENT:
         return API_ASSESSMENT[endpoint, method]
     if (endpoint, method) in API_WORKSHOPS:
@@ -215,7 +238,7 @@ def _plan_ids(cycle, office) -> dict:
     indicator = save_indicator(None, activity, IndicatorInput(statement="Matrix indicator"))
     return {"plan_id": plan.id, "objective_id": objective.id, "activity_id": activity.id,
             "indicator_id": indicator.id, "row": "activity", "record_id": activity.id,
-            "step": "approve"}
+            "step": "approve", "number": 1}
 
 
 def _workshop_ids(cycle, office) -> dict:

@@ -68,12 +68,14 @@ def register_blueprints(app: Flask) -> None:
     from .admin.api import register_api as register_admin_api
     from .assessment.api import register_api as register_assessment_api
     from .auth.api import register_api as register_auth_api
+    from .workplans.api import register_api as register_workplans_api
     from .workshops.api import register_api as register_workshops_api
 
     register_auth_api(api)
     register_admin_api(api)
     register_assessment_api(api)
     register_workshops_api(api)
+    register_workplans_api(api)
 
 
 def register_errorhandlers(app: Flask) -> None:

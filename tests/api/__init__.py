@@ -5,6 +5,7 @@ token as `Authorization: Bearer <token>`.
 """
 
 from datetime import date, datetime, time
+from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -158,6 +159,65 @@ def seed_workshops(app, n: int = 1, draft: bool = False) -> dict[str, int | list
                     "workshop_id": workshop.id, "agenda_id": workshop.agenda[0].id,
                     "invitation_id": invitation.id, "guest_id": guest.id,
                     "start_date": workshop.start_date.isoformat()})
+        db.session.commit()
+        db.session.remove()
+    return ids
+
+
+def seed_workplans(app, n: int = 1, status: str = "draft") -> dict[str, int]:
+    """A work plan of the demo's Office of Operations (after `seed_demo`), in a plan cycle of
+    its own so that every call may have a plan of that office: two objectives, an activity
+    answering one of the cycle's two high-priority gaps, and an indicator. With `status`
+    submitted, returned or approved, the focal point has submitted it (version 1) and the
+    Gender Unit decided. Returns the ids of the records and what a body refers to."""
+    from tests.assessment.helpers import finding, level, record, thematic
+    from workshop.admin.models import Office, Strategy
+    from workshop.admin.services import save_cycle
+    from workshop.auth.services import find_user_by_email
+    from workshop.workplans.services import (
+        ActivityInput,
+        IndicatorInput,
+        approve_plan,
+        plan_for,
+        return_plan,
+        save_activity,
+        save_indicator,
+        save_objective,
+        submit_plan,
+    )
+
+    with app.app_context():
+        office = db.session.scalar(select(Office).where(Office.acronym == "OO"))
+        cycle = save_cycle(None, name=f"Plans of tests {n}", start_date=date(2030, 1, 1),
+                           end_date=date(2031, 12, 31), status="planning")
+        session = record(cycle, office, find_user_by_email(DEMO_ACCOUNTS["consultant"]),
+                         when=datetime(2030, 2, 4, 9, 30),
+                         headcounts={level("Professional").id: (1, 1)},
+                         findings=[finding(f"Plan gap {n}a", priority="high"),
+                                   finding(f"Plan gap {n}b", priority="high")])
+        gap, other_gap = (f.gap_id for f in session.findings)
+        plan = plan_for(cycle.id, office.id)
+        objective = save_objective(None, plan, title=f"Objective of tests {n}")
+        other = save_objective(None, plan, title=f"Second objective of tests {n}")
+        strategy = db.session.scalars(select(Strategy).order_by(Strategy.position)).first()
+        activity = save_activity(None, objective, ActivityInput(
+            title=f"Activity of tests {n}", thematic_area_id=thematic().id,
+            strategy_id=strategy.id, starts_on=date(2030, 3, 1), ends_on=date(2030, 9, 30),
+            cost_core=Decimal("1500.00"), gap_ids=(gap,)))
+        indicator = save_indicator(None, activity, IndicatorInput(
+            statement=f"Indicator of tests {n}", baseline_value="0", target_value="10"))
+        if status != "draft":
+            submit_plan(plan, find_user_by_email(DEMO_ACCOUNTS["focal_point"]))
+            adviser = find_user_by_email(DEMO_ACCOUNTS["gender_unit"])
+            if status == "returned":
+                return_plan(plan, adviser, "Returned by a test.")
+            elif status == "approved":
+                approve_plan(plan, adviser)
+        ids = {"office_id": office.id, "cycle_id": cycle.id, "plan_id": plan.id,
+               "plan_lock_version": plan.lock_version, "objective_id": objective.id,
+               "other_objective_id": other.id, "activity_id": activity.id,
+               "indicator_id": indicator.id, "thematic_area_id": thematic().id,
+               "plan_gap_id": other_gap, "number": len(plan.versions)}
         db.session.commit()
         db.session.remove()
     return ids

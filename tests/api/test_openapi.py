@@ -15,7 +15,15 @@ import pytest
 from openapi_schema_validator import OAS30ReadValidator, oas30_format_checker
 from openapi_spec_validator import validate
 
-from tests.api import API, bearer, is_error_body, seed_assessment, seed_demo, seed_workshops
+from tests.api import (
+    API,
+    bearer,
+    is_error_body,
+    seed_assessment,
+    seed_demo,
+    seed_workplans,
+    seed_workshops,
+)
 from tests.factories import make_user
 from workshop.admin.models import REFERENCE_LISTS
 from workshop.admin.services import save_cycle, save_office, save_reference_item
@@ -95,6 +103,12 @@ def fresh_ids(app, path: str) -> dict:
         # A workshop of the Office of Operations with its agenda and an invitation; a draft of
         # the curriculum for the calls that change one, none for the call that starts one.
         return seed_workshops(app, n, draft="{version_id}" in path or "{module_id}" in path)
+    if path.startswith(f"{API}/work-plans/"):
+        # A plan of the Office of Operations at the stage the call needs: submitted to be
+        # returned or approved (and to have a version), approved to be reopened, else a draft.
+        status = ("submitted" if path.endswith(("/return", "/approve", "{number}"))
+                  else "approved" if path.endswith("/reopen") else "draft")
+        return seed_workplans(app, n, status)
     ids = {}
     with app.app_context():
         if "{office_id}" in path:
@@ -174,6 +188,23 @@ def valid_body(schema_name: str | None, ids: dict | None = None) -> dict | None:
         "AttendanceMark[]": [{"invitation_id": ids.get("invitation_id", 1), "day": 1,
                               "status": "present"}],
         "Invite": {"nomination_ids": [ids.get("guest_id", 1)]},
+        "StartPlan": {"office_id": office_id, "cycle_id": ids.get("cycle_id", 1)},
+        "Objective": {"title": f"Objective {n}", "description": "Made by a test."},
+        "ObjectiveChangePatch": {"description": "Changed by a test.", "lock_version": 1},
+        "Activity": {"title": f"Activity {n}", "thematic_area_id": ids.get("thematic_area_id", 1),
+                     "starts_on": "2030-04-01", "ends_on": "2030-06-30", "cost_core": "2500.50",
+                     "cost_extra": 300, "gap_ids": [ids.get("plan_gap_id", 1)]},
+        "ActivityChangePatch": {"responsible": "Changed by a test.", "lock_version": 1,
+                                "objective_id": ids.get("other_objective_id", 1)},
+        "Indicator": {"statement": f"Indicator {n}", "unit": "percent", "baseline_value": "20",
+                      "target_value": "50", "target_date": "2031-12-31",
+                      "sex_disaggregated": True},
+        "IndicatorChangePatch": {"verification": "Changed by a test.", "lock_version": 1},
+        "PlanComment": {"body": "Made by a test.", "activity_id": ids.get("activity_id")},
+        "SubmitPlan": {"lock_version": ids.get("plan_lock_version", 1)},
+        "ReturnPlan": {"comment": "Returned by a test."},
+        "ApprovePlan": {},
+        "ReopenPlan": {},
     }
     assert schema_name in bodies, f"give test_openapi.valid_body an example of {schema_name}"
     return bodies[schema_name]
@@ -288,6 +319,8 @@ def may(role: str, method: str, path: str) -> bool:
         return may_assess(role, method, path)
     if path.startswith(f"{API}/workshops/"):
         return may_run_workshops(role, method, path)
+    if path.startswith(f"{API}/work-plans/"):
+        return may_plan(role, method, path)
     if path.endswith("/me"):
         return True
     if "/users" in path:
@@ -327,9 +360,25 @@ def may_run_workshops(role: str, method: str, path: str) -> bool:
     return True
 
 
+def may_plan(role: str, method: str, path: str) -> bool:
+    """Work plans: the office's staff (fresh_ids makes the plan in the focal point's office) and
+    consultants draft; the focal point submits; the Gender Unit reads, comments and decides;
+    the viewer and the administrator do nothing."""
+    if role not in ("participant", "focal_point", "consultant", "gender_unit"):
+        return False
+    if path.endswith("/submit"):
+        return role == "focal_point"
+    if path.endswith(("/return", "/approve", "/reopen")):
+        return role == "gender_unit"
+    if method == "get" or path.endswith("/comments"):
+        return True
+    return role != "gender_unit"
+
+
 def caller(method: str, path: str) -> str:
     """A role that may make the call: the administrator where they may."""
-    return next(r for r in ("admin", "gender_unit", "consultant") if may(r, method, path))
+    return next(r for r in ("admin", "gender_unit", "consultant", "focal_point")
+                if may(r, method, path))
 
 
 # -- the document -----------------------------------------------------------------------------
@@ -448,7 +497,9 @@ def test_ids_that_do_not_exist_get_404(app, client, document, tokens, missing):
         name, _ = body_schema(operation, document)
         ids = dict.fromkeys(("office_id", "cycle_id", "milestone_id", "item_id", "user_id",
                              "nomination_id", "session_id", "finding_id", "gap_id",
-                             "version_id", "module_id", "workshop_id", "agenda_id"), missing)
+                             "version_id", "module_id", "workshop_id", "agenda_id",
+                             "plan_id", "objective_id", "activity_id", "indicator_id",
+                             "number"), missing)
         response = client.open(url(path, ids), method=method,
                                headers=bearer(tokens[caller(method, path)]),
                                json=valid_body(name))
@@ -509,13 +560,16 @@ def test_query_parameters_out_of_range(app, client, document, tokens):
         "kind": [("office", 200), ("workshop", 422)],
         "status": [("planned", 200), ("cancelled", 422)],
     }
+    # Where a parameter takes other values on one path: {(path, name): cases}.
+    on_path = {(f"{API}/work-plans/plans", "status"): [("approved", 200), ("planned", 422)]}
     checked = set()
     for method, path, operation in operations(document):
         for parameter in operation.get("parameters", []):
             if parameter["in"] != "query":
                 continue
             checked.add(parameter["name"])
-            for value, expected in cases[parameter["name"]]:
+            for value, expected in on_path.get((path, parameter["name"]),
+                                               cases[parameter["name"]]):
                 response = client.open(url(path, fresh_ids(app, path)), method=method,
                                        headers=bearer(tokens[caller(method, path)]),
                                        query_string={parameter["name"]: value})

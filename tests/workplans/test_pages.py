@@ -119,3 +119,38 @@ def test_another_office_and_viewers_cannot_read_or_change(client, auth, plan):
         assert client.get(f"/work-plans/activities/{plan['activity']}").status_code == 403
         assert client.post(f"/work-plans/activity/{plan['activity']}/delete",
                            data={}).status_code in (400, 403)
+
+
+def test_workbook_upload_lists_errors_and_saves_nothing_until_clean(app, client, auth, plan):
+    import io
+
+    from openpyxl import load_workbook
+
+    auth.login(plan["participant"])
+    download = client.get(f"/work-plans/{plan['id']}/workbook.xlsx")
+    assert download.status_code == 200
+    book = load_workbook(io.BytesIO(download.data))
+    sheet = book["Activities"]
+    headers = [c.value for c in sheet[1]]
+    sheet.cell(row=2, column=headers.index("Core (USD)") + 1, value=-10)
+    bad = io.BytesIO()
+    book.save(bad)
+    page = client.get(f"/work-plans/{plan['id']}/upload")
+    response = client.post(f"/work-plans/{plan['id']}/upload", data={
+        "csrf_token": _token(page.text), "file": (io.BytesIO(bad.getvalue()), "plan.xlsx")},
+        content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert re.search(r"<td>Activities</td><td>2</td><td>Core \(USD\)</td>", response.text)
+    with app.app_context():
+        assert db.session.get(Activity, plan["activity"]).cost_core == 12000
+    sheet.cell(row=2, column=headers.index("Core (USD)") + 1, value=15000)
+    good = io.BytesIO()
+    book.save(good)
+    response = client.post(f"/work-plans/{plan['id']}/upload", data={
+        "csrf_token": _token(page.text), "file": (io.BytesIO(good.getvalue()), "plan.xlsx")},
+        content_type="multipart/form-data")
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(Activity, plan["activity"]).cost_core == 15000
+    pdf = client.get(f"/work-plans/{plan['id']}/plan.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"

@@ -134,3 +134,19 @@ def test_periods_and_money_are_read_as_people_type_them():
 def test_high_priority_gaps_no_activity_answers(ctx):
     plan, _, _ = _draft()
     assert [g.title for g in unanswered_gaps(plan)] == ["No budget line"]
+
+
+def test_activities_and_indicators_move_within_the_plan(ctx):
+    plan, objective, activity = _draft()
+    other = save_objective(None, plan, title="Second objective")
+    second = save_activity(None, other, ActivityInput(title="Another activity"))
+    moved = save_activity(activity, other, ActivityInput(
+        title=activity.title, thematic_area_id=activity.thematic_area_id,
+        strategy_id=activity.strategy_id), expected_version=activity.lock_version)
+    assert moved.objective is other and objective.activities == []
+    indicator = moved.indicators[0]
+    save_indicator(indicator, second, IndicatorInput(statement="Checklist issued"),
+                   expected_version=indicator.lock_version)
+    db.session.flush()
+    assert [i.statement for i in second.indicators] == ["Checklist issued"]
+    assert moved.indicators == []

@@ -16,4 +16,4 @@ grant("draft_work_plans", PARTICIPANT, FOCAL_POINT, CONSULTANT)
 grant("submit_work_plans", FOCAL_POINT)
 grant("review_work_plans", GENDER_UNIT)
 
-from . import models, views  # noqa: E402,F401
+from . import demo, models, views  # noqa: E402,F401

@@ -231,8 +231,9 @@ def save_activity(activity: Activity | None, objective: Objective, data: Activit
             raise FieldError("objective_id", "Choose an objective of the same plan.")
         _bump(activity)
         if activity.objective is not objective:
-            activity.objective.activities.remove(activity)
-            objective.activities.append(activity)
+            with db.session.no_autoflush:  # not an orphan: it is moving
+                activity.objective.activities.remove(activity)
+                objective.activities.append(activity)
         if position is not None:
             activity.position = position
     activity.title = data.title.strip()
@@ -328,7 +329,13 @@ def save_indicator(indicator: Indicator | None, activity: Activity, data: Indica
         activity.indicators.append(indicator)
     else:
         _fresh(indicator, expected_version, "indicator")
+        if indicator.activity.objective.plan_id != activity.objective.plan_id:
+            raise FieldError("activity_id", "Choose an activity of the same plan.")
         _bump(indicator)
+        if indicator.activity is not activity:
+            with db.session.no_autoflush:  # not an orphan: it is moving
+                indicator.activity.indicators.remove(indicator)
+                activity.indicators.append(indicator)
         if position is not None:
             indicator.position = position
     indicator.statement = data.statement.strip()

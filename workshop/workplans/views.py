@@ -511,3 +511,88 @@ def versions(plan_id: int):
                            result=result, a=a, b=b, changes=changed_count(result),
                            numbers=numbers)
 
+
+
+# -- files: the offline workbook and the PDF -----------------------------------------------------
+
+
+@bp.route("/<int:plan_id>/workbook.xlsx")
+@login_required
+def workbook(plan_id: int):
+    """The plan as a workbook to fill in without network (drop-down lists included)."""
+    from ..core.exports import xlsx_download
+    from .reports import filename
+    from .workbook import plan_workbook
+
+    plan = _readable(db.get_or_404(WorkPlan, plan_id))
+    return xlsx_download(filename(plan, "xlsx"), plan_workbook(plan))
+
+
+@bp.route("/template.xlsx")
+@login_required
+def template():
+    """A blank workbook for the signed-in person's office (or ?office= for consultants)."""
+    from ..core.exports import xlsx_download
+    from .workbook import blank_workbook
+
+    cycle = current_cycle()
+    office_id = request.args.get("office", type=int) or current_user.office_id
+    require(current_user.can("draft_work_plans") or current_user.can("review_work_plans"))
+    if cycle is None or office_id is None:
+        abort(404)
+    office = db.get_or_404(Office, office_id)
+    require(current_user.has_role("consultant") or current_user.can("review_work_plans")
+            or current_user.belongs_to(office.id))
+    return xlsx_download(f"work-plan-template-{office.acronym}-{cycle.name}.xlsx",
+                         blank_workbook(cycle, office))
+
+
+@bp.route("/<int:plan_id>/upload", methods=["GET", "POST"])
+@login_required
+def upload(plan_id: int):
+    """Upload a filled workbook: checked whole, errors listed by sheet, row and column, nothing
+    saved until the file is clean."""
+    from .forms import UploadForm
+    from .workbook import apply_workbook
+
+    plan = _draftable(db.get_or_404(WorkPlan, plan_id))
+    form = UploadForm()
+    errors, report = [], None
+    if form.validate_on_submit():
+        data = form.file.data.read(MAX_UPLOAD + 1)
+        if len(data) > MAX_UPLOAD:
+            form.file.errors = [f"The file is larger than {MAX_UPLOAD // 1_000_000} MB."]
+        else:
+            try:
+                report = apply_workbook(plan, data, current_user)
+            except FieldError as error:
+                db.session.rollback()
+                form.file.errors = [error.message]
+                report = None
+            else:
+                if report.ok:
+                    db.session.commit()
+                    flash("The workbook has been applied. " + report.summary(), "success")
+                    return redirect(_back(plan))
+                db.session.rollback()
+                errors = report.errors
+    status = 422 if (form.errors or errors) else 200
+    return render_template("workplans/upload.html", title="Upload a workbook", plan=plan,
+                           form=form, errors=errors), status
+
+
+MAX_UPLOAD = 5_000_000
+
+
+@bp.route("/<int:plan_id>/plan.pdf")
+@login_required
+def pdf(plan_id: int):
+    """The plan as a landscape PDF, office, version and status on every page."""
+    from flask import current_app
+
+    from ..core.pdf import pdf_response
+    from .reports import filename, plan_pdf
+
+    plan = _readable(_load(plan_id))
+    return pdf_response(filename(plan, "pdf"),
+                        plan_pdf(plan, current_app.config["DEPARTMENT_NAME"]))
