@@ -94,6 +94,94 @@ def measure(scale: int) -> list[tuple]:
     return rows
 
 
+def large_plan(activities: int = 500) -> list[tuple]:
+    """A work plan of `activities` activities: its page, its PDF, and uploading it as a
+    workbook with every activity changed, each timed with its peak Python memory."""
+    import io
+    import tracemalloc
+    from datetime import date
+    from decimal import Decimal
+
+    from openpyxl import load_workbook
+
+    from workshop import MIGRATIONS, create_app
+    from workshop.auth.models import User
+    from workshop.extensions import db
+    from workshop.workplans import services
+    from workshop.workplans.workbook import apply_workbook, plan_workbook
+
+    folder = tempfile.mkdtemp(prefix="workshop-bench-plan-")
+    app = create_app({"ENV_NAME": "testing",
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite"})
+    with app.app_context():
+        upgrade(directory=MIGRATIONS)
+    result = app.test_cli_runner().invoke(args=["demo-data"])
+    if result.exit_code:
+        raise SystemExit(result.output)
+    with app.app_context():
+        from workshop.admin.models import Office
+        from workshop.admin.services import current_cycle
+
+        cycle = current_cycle()
+        office = db.session.scalar(select(Office).where(Office.acronym == "PBPS"))
+        plan = services.plan_for(cycle.id, office.id)
+        if not plan.editable:
+            services.reopen_plan(plan, None)
+        for o in range(10):
+            objective = services.save_objective(None, plan, title=f"Objective {o + 1}")
+            for a in range(activities // 10):
+                activity = services.save_activity(None, objective, services.ActivityInput(
+                    title=f"Activity {o + 1}.{a + 1}", responsible="Planning unit",
+                    starts_on=date(cycle.start_date.year, 4, 1),
+                    ends_on=date(cycle.start_date.year, 9, 30),
+                    cost_core=Decimal(1000 + a), cost_extra=None))
+                services.save_indicator(None, activity, services.IndicatorInput(
+                    statement=f"Indicator of {o + 1}.{a + 1}", baseline_value="0",
+                    target_value="10"))
+        db.session.commit()
+        plan_id = plan.id
+        user = db.session.scalar(select(User).where(User.email == "gender.officer@example.org"))
+        client = app.test_client()
+        with client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+        workbook = plan_workbook(plan)
+    book = load_workbook(io.BytesIO(workbook))
+    sheet = book["Activities"]
+    headers = [c.value for c in sheet[1]]
+    cost = headers.index("Core (USD)") + 1
+    for row in range(2, sheet.max_row + 1):
+        sheet.cell(row=row, column=cost, value=2000)
+    changed = io.BytesIO()
+    book.save(changed)
+
+    def timed(label, action):
+        """Time one run, then measure the peak memory of another (tracing slows it down)."""
+        start = time.perf_counter()
+        size = action()
+        elapsed = (time.perf_counter() - start) * 1000
+        tracemalloc.start()
+        action()
+        peak = tracemalloc.get_traced_memory()[1] / 1_000_000
+        tracemalloc.stop()
+        return (activities, label, elapsed, peak, size)
+
+    def upload():
+        with app.app_context():
+            plan = db.session.get(services.WorkPlan, plan_id)
+            report = apply_workbook(plan, changed.getvalue())
+            assert report.ok, report.errors[:3]
+            db.session.rollback()
+            return len(changed.getvalue())
+
+    return [
+        timed("plan page", lambda: len(client.get(f"/work-plans/{plan_id}").data)),
+        timed("plan PDF", lambda: len(client.get(f"/work-plans/{plan_id}/plan.pdf").data)),
+        timed("workbook download", lambda: len(client.get(
+            f"/work-plans/{plan_id}/workbook.xlsx").data)),
+        timed("workbook upload (all changed)", upload),
+    ]
+
+
 def main() -> None:
     scales = [int(s) for s in (sys.argv[1:] or ["1", "100"])]
     rows = []
@@ -104,6 +192,9 @@ def main() -> None:
     for scale, label, median, p95, queries, size in rows:
         print(f"{scale:>5}  {label:<32} {median:>10.1f} {p95:>8.1f} {queries!s:>8} "
               f"{size!s:>9}")
+    print(f"\n{'activities':>10}  {'work plan':<32} {'ms':>10} {'peak MB':>8} {'bytes':>9}")
+    for count, label, elapsed, peak, size in large_plan():
+        print(f"{count:>10}  {label:<32} {elapsed:>10.1f} {peak:>8.1f} {size:>9}")
 
 
 if __name__ == "__main__":
