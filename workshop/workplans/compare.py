@@ -85,17 +85,22 @@ def compare(old: dict, new: dict) -> list[dict]:
             activities.append({"state": state, "fields": fields, "indicators": indicators,
                                "title": (a_new or a_old)["title"]})
         title_changed = bool(before and after and before["title"] != after["title"])
-        state = _state(before, after, [{"changed": title_changed}])
+        text_changed = bool(before and after and before.get("description", "") !=
+                            after.get("description", ""))
+        state = _state(before, after, [{"changed": title_changed or text_changed}])
+        own = state != "same"  # the objective itself, not only what is under it
         if state == "same" and any(a["state"] != "same" for a in activities):
             state = "changed"
-        result.append({"state": state, "title": (after or before)["title"],
+        result.append({"state": state, "own": own, "title": (after or before)["title"],
                        "old_title": before["title"] if title_changed else None,
+                       "old_description": before.get("description", "") if text_changed
+                       else None, "description": (after or before).get("description", ""),
                        "activities": activities})
     return result
 
 
 def changed_count(result: list[dict]) -> int:
     """How many objectives, activities and indicators differ."""
-    return sum((o["state"] != "same") + sum(
+    return sum(o["own"] + sum(
         (a["state"] != "same") + sum(i["state"] != "same" for i in a["indicators"])
         for a in o["activities"]) for o in result)

@@ -19,6 +19,7 @@ from .compare import changed_count, compare
 from .forms import ActivityForm, CommentForm, IndicatorForm, ObjectiveForm
 from .models import (
     PLAN_STATUSES,
+    UNITS,
     Activity,
     Indicator,
     Objective,
@@ -64,6 +65,10 @@ def _readable(plan: WorkPlan) -> WorkPlan:
 
 def _draftable(plan: WorkPlan) -> WorkPlan:
     require(can_draft(current_user, plan))
+    if not plan.editable and request.method == "GET":
+        flash(f"The plan is {plan.status_label.lower()}; it cannot change until the Gender "
+              "Unit returns or reopens it.", "warning")
+        abort(redirect(_back(plan)))
     return plan
 
 
@@ -163,7 +168,7 @@ def plan(plan_id: int):
         can_submit=plan.editable and current_user.can("submit_work_plans")
         and current_user.belongs_to(plan.office_id),
         can_review=current_user.can("review_work_plans"), comment_form=comment_form,
-        comments=by_activity, projector=request.args.get("view") == "projector",
+        comments=by_activity, projector=request.args.get("view") == "projector", units=UNITS,
         totals=_totals(plan))
 
 
@@ -202,9 +207,8 @@ def _objective_page(plan: WorkPlan, objective: Objective | None):
             saved = save_objective(objective, plan, title=form.title.data,
                                    description=form.description.data,
                                    expected_version=form.seen_version())
-        except ConflictError as error:
+        except ConflictError:
             db.session.rollback()
-            apply_to_form(form, error)
             theirs = db.session.get(Objective, objective.id)
             form.lock_version.data = theirs.lock_version
         except FieldError as error:
@@ -285,9 +289,8 @@ def _activity_page(plan: WorkPlan, objective: Objective, activity: Activity | No
             except FieldError as error:
                 raise FieldError(FORM_NAMES.get(error.field, error.field),
                                  error.message) from None
-        except ConflictError as error:
+        except ConflictError:
             db.session.rollback()
-            apply_to_form(form, error)
             theirs = db.session.get(Activity, activity.id)
             form.lock_version.data = theirs.lock_version
         except FieldError as error:
@@ -360,9 +363,8 @@ def _indicator_page(activity: Activity, indicator: Indicator | None):
                 verification=form.verification.data,
                 sex_disaggregated=form.sex_disaggregated.data, direction=form.direction.data),
                 expected_version=form.seen_version())
-        except ConflictError as error:
+        except ConflictError:
             db.session.rollback()
-            apply_to_form(form, error)
             theirs = db.session.get(Indicator, indicator.id)
             form.lock_version.data = theirs.lock_version
         except FieldError as error:
