@@ -154,3 +154,22 @@ def test_workbook_upload_lists_errors_and_saves_nothing_until_clean(app, client,
         assert db.session.get(Activity, plan["activity"]).cost_core == 15000
     pdf = client.get(f"/work-plans/{plan['id']}/plan.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+
+
+def test_a_comment_on_an_indicator_shows_beside_it(app, client, auth, plan):
+    from workshop.workplans.models import Indicator, PlanComment
+
+    with app.app_context():
+        indicator = db.session.scalars(db.select(Indicator)).first()
+        indicator_id, statement = indicator.id, indicator.statement
+    auth.login(plan["adviser"])
+    page = client.get(f"/work-plans/{plan['id']}")
+    response = client.post(f"/work-plans/{plan['id']}/comments", data={
+        "csrf_token": _token(page.text), "indicator_id": indicator_id,
+        "body": "Which survey gives the baseline?"})
+    assert response.status_code == 302
+    page = client.get(f"/work-plans/{plan['id']}")
+    assert f"on the indicator “{statement}”): Which survey gives the baseline?" in page.text
+    with app.app_context():
+        saved = db.session.scalars(db.select(PlanComment)).one()
+        assert (saved.indicator_id, saved.activity_id) == (indicator_id, plan["activity"])

@@ -93,6 +93,7 @@ class CommentForm(FlaskForm):
     body = TextAreaField("Comment", validators=[DataRequired("Write the comment."),
                                                 Length(max=5000)], render_kw={"rows": 3})
     activity_id = OptionalIntSelectField("On", choices=[])
+    indicator_id = OptionalIntSelectField("Indicator (optional)", choices=[])
     submit = SubmitField("Add comment")
 
 

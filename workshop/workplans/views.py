@@ -87,7 +87,8 @@ def _load(plan_id: int) -> WorkPlan:
         selectinload(WorkPlan.objectives).selectinload(Objective.activities)
         .selectinload(Activity.strategy),
         selectinload(WorkPlan.versions), selectinload(WorkPlan.comments)
-        .selectinload(PlanComment.author)))
+        .selectinload(PlanComment.author), selectinload(WorkPlan.comments)
+        .selectinload(PlanComment.indicator)))
     if plan is None:
         abort(404)
     return plan
@@ -158,6 +159,9 @@ def plan(plan_id: int):
     comment_form = CommentForm()
     comment_form.activity_id.choices = [("", "The whole plan")] + [
         (a.id, a.title[:80]) for o in plan.objectives for a in o.activities]
+    comment_form.indicator_id.choices = [("", "None: the activity or the plan")] + [
+        (i.id, f"{a.title[:40]} › {i.statement[:60]}") for o in plan.objectives
+        for a in o.activities for i in a.indicators]
     by_activity: dict[int | None, list[PlanComment]] = {}
     for comment in plan.comments:
         by_activity.setdefault(comment.activity_id, []).append(comment)
@@ -443,10 +447,15 @@ def comment(plan_id: int):
     form = CommentForm()
     form.activity_id.choices = [("", "")] + [(a.id, "") for o in plan.objectives
                                              for a in o.activities]
+    indicators = {i.id: i for o in plan.objectives for a in o.activities for i in a.indicators}
+    form.indicator_id.choices = [("", "")] + [(i, "") for i in indicators]
     if form.validate_on_submit():
+        activity_id = form.activity_id.data
+        if form.indicator_id.data in indicators:  # shown beside the indicator's activity
+            activity_id = indicators[form.indicator_id.data].activity_id
         try:
-            saved = add_comment(plan, current_user, form.body.data,
-                                activity_id=form.activity_id.data)
+            saved = add_comment(plan, current_user, form.body.data, activity_id=activity_id,
+                                indicator_id=form.indicator_id.data)
         except FieldError as error:
             flash(error.message, "danger")
         else:
