@@ -4,7 +4,7 @@ A route missing from ACCESS fails the test, so every new page or API endpoint mu
 may use it.
 """
 
-from datetime import date, time
+from datetime import date, datetime, time
 
 import pytest
 
@@ -93,6 +93,13 @@ ACCESS.update({"workshops.attendance": {"GET": _OWN_OFFICE, "POST": _RECORD},
                                "edit_activity", "new_indicator", "edit_indicator",
                                "reorder", "remove")},
                "evaluate.form": PUBLIC})
+# Action plan: the Gender Unit consolidates; everyone signed in reads a published version.
+ACCESS.update({f"actionplan.{name}": EVERYONE for name in (
+    "index", "version", "compare_versions", "version_pdf", "version_xlsx")})
+ACCESS.update({f"actionplan.{name}": {"gender_unit"} for name in (
+    "overview", "activities", "map_selected", "gaps", "overlaps", "decide", "undo",
+    "objectives", "objective", "remove_objective", "finalise_version", "publish_version",
+    "draft_pdf", "draft_xlsx")})
 
 # API: (endpoint, method) -> roles allowed
 API_READ_ALL = ["offices-and-cycles.Offices", "offices-and-cycles.OfficeItem",
@@ -153,10 +160,28 @@ API_WORKPLANS = {
        for name in ("PlanReturn", "PlanApprove", "PlanReopen")},
 }
 
+# The departmental action plan: the Gender Unit consolidates, decides, sets objectives, maps,
+# finalises and publishes; everyone signed in reads the versions (the world's version 1 is
+# published; unpublished ones are refused to all but the Gender Unit, as the API tests check).
+API_ACTIONPLAN = {
+    **{(f"action-plan-api.{name}", "GET"): EVERYONE
+       for name in ("CycleVersions", "CycleVersionItem")},
+    **{(f"action-plan-api.{name}", method): {"gender_unit"}
+       for name, method in (("CycleFigures", "GET"), ("CycleGaps", "GET"),
+                            ("CycleOverlaps", "GET"), ("CycleDecisions", "GET"),
+                            ("CycleDecisions", "POST"), ("DecisionItem", "DELETE"),
+                            ("CycleObjectives", "GET"), ("CycleObjectives", "POST"),
+                            ("ObjectiveItem", "GET"), ("ObjectiveItem", "PATCH"),
+                            ("ObjectiveItem", "DELETE"), ("CycleMappings", "POST"),
+                            ("CycleVersions", "POST"), ("CycleVersionPublish", "POST"))},
+}
+
 
 def api_access(endpoint: str, method: str):
     if endpoint.startswith("work-plans-api."):
         return API_WORKPLANS[endpoint, method]
+    if endpoint.startswith("action-plan-api."):
+        return API_ACTIONPLAN[endpoint, method]
     if (endpoint, method) in API_ASSESSMENT:
         return API_ASSESSMENT[endpoint, method]
     if (endpoint, method) in API_WORKSHOPS:
@@ -213,9 +238,11 @@ def world(app):
             "finding_id": session.findings[0].id,
             "gap_id": session.findings[0].gap_id,
             "fmt": "pdf",
+            "decision_id": 1,
             **_workshop_ids(cycle, office),
             **_plan_ids(cycle, office),
         }
+        _published_action_plan(cycle)
         db.session.commit()
         ids_by_user = {role: users[role].get_id() for role in ROLES}
     return {"ids": ids, "users": ids_by_user, "tokens": tokens, "token_ids": token_ids}
@@ -239,6 +266,16 @@ def _plan_ids(cycle, office) -> dict:
     return {"plan_id": plan.id, "objective_id": objective.id, "activity_id": activity.id,
             "indicator_id": indicator.id, "row": "activity", "record_id": activity.id,
             "step": "approve", "number": 1}
+
+
+def _published_action_plan(cycle) -> None:
+    """Version 1 of the cycle's departmental plan, published (no office plan approved yet)."""
+    from workshop.actionplan.models import ActionPlanVersion
+    from workshop.actionplan.services import load_content
+
+    db.session.add(ActionPlanVersion(cycle_id=cycle.id, number=1, content=load_content(cycle),
+                                     published_at=datetime(2026, 8, 1)))
+    db.session.flush()
 
 
 def _workshop_ids(cycle, office) -> dict:

@@ -55,7 +55,7 @@ def _sqlite_foreign_keys(dbapi_connection, connection_record):
 
 def register_blueprints(app: Flask) -> None:
     """Register each domain's pages and API resources."""
-    from . import admin, assessment, auth, home, workplans, workshops
+    from . import actionplan, admin, assessment, auth, home, workplans, workshops
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
@@ -64,7 +64,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(workshops.bp)
     app.register_blueprint(workshops.public_bp)
     app.register_blueprint(workplans.bp)
+    app.register_blueprint(actionplan.bp)
     app.register_blueprint(home.bp)
+    from .actionplan.api import register_api as register_actionplan_api
     from .admin.api import register_api as register_admin_api
     from .assessment.api import register_api as register_assessment_api
     from .auth.api import register_api as register_auth_api
@@ -76,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     register_assessment_api(api)
     register_workshops_api(api)
     register_workplans_api(api)
+    register_actionplan_api(api)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -38,6 +38,8 @@ class Config:
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a hashing method, not a password
     PASSWORD_MIN_LENGTH = 10
     PAGE_SIZE = 25
+    # Two activities of different offices whose titles score this much (out of 100) are alike.
+    OVERLAP_THRESHOLD = int(os.environ.get("OVERLAP_THRESHOLD", "75"))
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
     # OpenAPI document served by flask-smorest
     API_TITLE = "Workshop API"

@@ -221,3 +221,64 @@ def seed_workplans(app, n: int = 1, status: str = "draft") -> dict[str, int]:
         db.session.commit()
         db.session.remove()
     return ids
+
+
+def seed_actionplan(app, n: int = 1, published: bool = True) -> dict[str, int | list[int]]:
+    """A departmental plan in a plan cycle of its own (after `seed_demo`): approved plans of the
+    demo's OO, PD and MILDIV with one activity each, in the same thematic area and strategy and
+    with titles alike (three overlapping pairs); the Gender Unit's decision on the first pair; a
+    departmental objective the first activity counts under; and version 1 finalised and, with
+    `published`, published. Returns the ids of the records and what a body refers to."""
+    from tests.assessment.helpers import thematic
+    from workshop.actionplan.services import (
+        decide_overlaps,
+        finalise,
+        map_activities,
+        publish,
+    )
+    from workshop.actionplan.services import save_objective as save_departmental_objective
+    from workshop.admin.models import Office, Strategy
+    from workshop.admin.services import save_cycle
+    from workshop.auth.services import find_user_by_email
+    from workshop.workplans.services import (
+        ActivityInput,
+        approve_plan,
+        plan_for,
+        save_activity,
+        save_objective,
+        submit_plan,
+    )
+
+    titles = {"OO": "Train senior managers on gender mainstreaming",
+              "PD": "Gender mainstreaming training for senior managers",
+              "MILDIV": "Training of senior managers on gender mainstreaming"}
+    with app.app_context():
+        adviser = find_user_by_email(DEMO_ACCOUNTS["gender_unit"])
+        cycle = save_cycle(None, name=f"Action plan of tests {n}", start_date=date(2032, 1, 1),
+                           end_date=date(2033, 12, 31), status="planning")
+        strategy = db.session.scalars(select(Strategy).order_by(Strategy.position)).first()
+        activities = []
+        for acronym, title in titles.items():
+            office = db.session.scalar(select(Office).where(Office.acronym == acronym))
+            plan = plan_for(cycle.id, office.id)
+            objective = save_objective(None, plan, title=f"Gender in the work of {acronym}")
+            activities.append(save_activity(None, objective, ActivityInput(
+                title=title, thematic_area_id=thematic().id, strategy_id=strategy.id,
+                starts_on=date(2032, 3, 1), ends_on=date(2032, 9, 30),
+                cost_core=Decimal("1000.00"), cost_extra=None)).id)
+            submit_plan(plan, adviser)
+            approve_plan(plan, adviser)
+        first, second, third = activities
+        decision = decide_overlaps(cycle, [(first, second)], "coordinate", adviser,
+                                   "Decided by a test.")[0]
+        objective = save_departmental_objective(None, cycle, title=f"Objective of tests {n}")
+        map_activities(cycle, [first], objective)
+        version = finalise(cycle, adviser, f"Version of tests {n}")
+        if published:
+            publish(version, adviser)
+        ids = {"cycle_id": cycle.id, "objective_id": objective.id, "decision_id": decision.id,
+               "number": version.number, "activity_ids": activities,
+               "overlap": [first, third], "thematic_area_id": thematic().id}
+        db.session.commit()
+        db.session.remove()
+    return ids

@@ -19,6 +19,7 @@ from tests.api import (
     API,
     bearer,
     is_error_body,
+    seed_actionplan,
     seed_assessment,
     seed_demo,
     seed_workplans,
@@ -109,6 +110,10 @@ def fresh_ids(app, path: str) -> dict:
         status = ("submitted" if path.endswith(("/return", "/approve", "{number}"))
                   else "approved" if path.endswith("/reopen") else "draft")
         return seed_workplans(app, n, status)
+    if path.startswith(f"{API}/action-plan/"):
+        # Approved office plans with overlapping activities, a departmental objective, a
+        # decision and version 1: published, but for the call that publishes it.
+        return seed_actionplan(app, n, published=not path.endswith("/publish"))
     ids = {}
     with app.app_context():
         if "{office_id}" in path:
@@ -205,6 +210,16 @@ def valid_body(schema_name: str | None, ids: dict | None = None) -> dict | None:
         "ReturnPlan": {"comment": "Returned by a test."},
         "ApprovePlan": {},
         "ReopenPlan": {},
+        "DecideOverlaps": {"pairs": [ids.get("overlap", [1, 2])], "decision": "coordinate",
+                           "note": "Decided by a test."},
+        "DepartmentalObjective": {"title": f"Departmental objective {n}",
+                                  "description": "Made by a test.",
+                                  "thematic_area_id": ids.get("thematic_area_id", 1)},
+        "DepartmentalObjectivePatch": {"description": "Changed by a test."},
+        "MapActivities": {"activity_ids": ids.get("activity_ids", [1]),
+                          "objective_id": ids.get("objective_id", 1)},
+        "FinaliseActionPlan": {"note": "Finalised by a test."},
+        "PublishActionPlan": {},
     }
     assert schema_name in bodies, f"give test_openapi.valid_body an example of {schema_name}"
     return bodies[schema_name]
@@ -321,6 +336,8 @@ def may(role: str, method: str, path: str) -> bool:
         return may_run_workshops(role, method, path)
     if path.startswith(f"{API}/work-plans/"):
         return may_plan(role, method, path)
+    if path.startswith(f"{API}/action-plan/"):
+        return may_consolidate(role, method, path)
     if path.endswith("/me"):
         return True
     if "/users" in path:
@@ -373,6 +390,14 @@ def may_plan(role: str, method: str, path: str) -> bool:
     if method == "get" or path.endswith("/comments"):
         return True
     return role != "gender_unit"
+
+
+def may_consolidate(role: str, method: str, path: str) -> bool:
+    """The departmental plan: the Gender Unit consolidates, decides, finalises and publishes;
+    everyone reads the published versions (fresh_ids publishes the version it makes)."""
+    if role == "gender_unit":
+        return True
+    return method == "get" and path.endswith(("/versions", "/versions/{number}"))
 
 
 def caller(method: str, path: str) -> str:
@@ -499,7 +524,7 @@ def test_ids_that_do_not_exist_get_404(app, client, document, tokens, missing):
                              "nomination_id", "session_id", "finding_id", "gap_id",
                              "version_id", "module_id", "workshop_id", "agenda_id",
                              "plan_id", "objective_id", "activity_id", "indicator_id",
-                             "number"), missing)
+                             "number", "decision_id"), missing)
         response = client.open(url(path, ids), method=method,
                                headers=bearer(tokens[caller(method, path)]),
                                json=valid_body(name))

@@ -1,8 +1,9 @@
 """Schemathesis against the live API: every operation, generated data, a token allowed them all.
 
 It runs the CLI in a subprocess against the app served by the `live_server` fixture, with the
-demo department, a few needs-assessment records, a workshop and work plans at each stage of
-their review loaded so that ids in paths resolve, and the token of a user who is administrator
+demo department, a few needs-assessment records, a workshop, work plans at each stage of their
+review and two departmental plans (one version published, one not) loaded so that ids in paths
+resolve, and the token of a user who is administrator
 and Gender Unit at once, so that every operation may be called (but drafting and submitting
 work plans, which is for offices and consultants: those answer 403, as documented). Any failed
 check fails the test and the schemathesis report is printed.
@@ -15,7 +16,13 @@ import sys
 import time
 from pathlib import Path
 
-from tests.api import seed_assessment, seed_demo, seed_workplans, seed_workshops
+from tests.api import (
+    seed_actionplan,
+    seed_assessment,
+    seed_demo,
+    seed_workplans,
+    seed_workshops,
+)
 
 CHECKS = ",".join([
     "not_a_server_error",
@@ -42,6 +49,8 @@ def test_schemathesis_finds_no_failure(app, live_server, tmp_path, caplog):
     seed_workshops(app, 4)  # a curriculum, a workshop with its agenda and an invitation
     for n, status in enumerate(("draft", "submitted", "returned", "approved"), start=5):
         seed_workplans(app, n, status)  # work plans of the Office of Operations
+    seed_actionplan(app, 9)  # a departmental plan with version 1 published
+    seed_actionplan(app, 10, published=False)  # and one whose version 1 is not yet
     token = tokens["admin_gender_unit"]
     command = [
         *_schemathesis(), "run", f"{live_server.url}/api/v1/openapi.json",

@@ -1,5 +1,6 @@
-"""The office work plans that `flask demo-data` tells: one per office, at different points of
-the review, complete enough to consolidate."""
+"""The office work plans that `flask demo-data` tells: one per office, each approved by its own
+road, complete enough to consolidate; the Best Practices Section's reopened after the
+departmental plan was published."""
 
 from collections import Counter
 
@@ -15,8 +16,11 @@ from workshop.workplans.models import WorkPlan
 from workshop.workplans.services import quality_checks
 
 ADVISER = "gender.adviser@example.org"
-STATES = {"OO": "approved", "OMS": "approved", "MILDIV": "submitted", "PD": "returned",
+STATES = {"OO": "approved", "OMS": "approved", "MILDIV": "approved", "PD": "approved",
           "PBPS": "draft"}
+# The versions each plan went through: PBPS's was approved, then reopened by the Gender Unit.
+OUTCOMES = {"OO": ["returned", "approved"], "OMS": ["approved"], "MILDIV": ["approved"],
+            "PD": ["returned", "approved"], "PBPS": ["approved"]}
 
 
 def _demo(runner, *args):
@@ -78,20 +82,40 @@ def test_each_office_plan_stands_at_its_point_of_the_review(app, runner):
         oms = plans["OMS"]
         assert [(v.number, v.outcome) for v in oms.versions] == [(1, "approved")]
         mildiv = plans["MILDIV"]
-        assert [(v.number, v.outcome) for v in mildiv.versions] == [(1, "submitted")]
-        assert mildiv.decided_at is None
+        assert [(v.number, v.outcome) for v in mildiv.versions] == [(1, "approved")]
+        assert mildiv.submitted_at < mildiv.decided_at
 
+        # The Police Division's plan came back with comments on activities, on an indicator
+        # and on the plan as a whole; the focal point answered each point on its activity and
+        # the second version was approved.
         pd = plans["PD"]
-        assert [(v.number, v.outcome) for v in pd.versions] == [(1, "returned")]
-        assert len(pd.comments) >= 3 and all(c.author.email == ADVISER for c in pd.comments)
-        assert any(c.activity_id for c in pd.comments) and any(
-            c.indicator_id for c in pd.comments) and any(
-            c.activity_id is None for c in pd.comments)
-        assert not any(c.resolved for c in pd.comments)
+        assert [(v.number, v.outcome) for v in pd.versions] == [(1, "returned"),
+                                                                (2, "approved")]
+        review = [c for c in pd.comments if c.author.email == ADVISER and c.version_number == 1]
+        assert len(review) == 4
+        assert any(c.activity_id for c in review) and any(
+            c.indicator_id for c in review) and any(c.activity_id is None for c in review)
+        replies = [c for c in pd.comments if c.author.email == "focal.pd@example.org"]
+        assert len(replies) == 4 and all(c.activity_id for c in replies)
+        first, second = ({a["id"]: a for o in v.content["objectives"] for a in o["activities"]}
+                         for v in pd.versions)
+        assert sorted(i for i in first if first[i] != second[i]) == sorted(
+            c.activity_id for c in replies)
 
+        # The Best Practices Section's plan was approved as sent, then reopened by the Gender
+        # Unit, who said why; the activity added is still to be completed.
         pbps = plans["PBPS"]
-        assert not pbps.versions and not pbps.comments and pbps.submitted_at is None
+        assert [(v.number, v.outcome) for v in pbps.versions] == [(1, "approved")]
+        assert pbps.editable and pbps.decided_at
+        reopening = pbps.comments[-1]
+        assert reopening.author.email == ADVISER and "Reopened" in reopening.body
+        assert pbps.decided_at < reopening.created_at and reopening.created_at.date() < today()
+        added = {a.title for a in _activities(pbps)} - {
+            a["title"] for o in pbps.versions[0].content["objectives"] for a in o["activities"]}
+        assert len(added) == 1
         assert 1 <= len(quality_checks(pbps)) <= 3
+        assert {c.activity_id for c in quality_checks(pbps)} == {
+            a.id for a in _activities(pbps) if a.title in added}
         for acronym in ("OO", "OMS", "MILDIV", "PD"):
             assert quality_checks(plans[acronym]) == [], acronym
 
@@ -167,14 +191,15 @@ def test_the_demo_is_the_same_every_time(app, runner):
 
 def test_each_copy_of_an_office_tells_the_same_story(app, runner):
     output = _demo(runner, "--scale", "2")
-    assert "10 plans (4 approved, 2 submitted, 2 returned, 2 draft)" in output
+    assert "10 plans (10 approved)" in output
     with app.app_context():
         plans = _plans()
         assert len(plans) == 10
         for acronym, state in STATES.items():
             original, copy = plans[acronym], plans[f"{acronym}2"]
             assert original.status == copy.status == state
-            assert [v.outcome for v in copy.versions] == [v.outcome for v in original.versions]
+            assert [v.outcome for v in copy.versions] == \
+                [v.outcome for v in original.versions] == OUTCOMES[acronym]
             assert [a.title for a in _activities(copy)] == \
                 [a.title for a in _activities(original)]
             assert all(v.submitted_by.email == f"focal.{acronym.lower()}2@example.org"

@@ -6,6 +6,7 @@ here (`para`, `table`); pass a Flowable instead of text where markup is wanted o
 """
 
 import io
+import itertools
 from collections.abc import Iterable, Sequence
 from functools import partial
 from pathlib import Path
@@ -23,14 +24,19 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import (
+    BaseDocTemplate,
     CondPageBreak,
     Flowable,
+    Frame,
+    PageBreak,
+    PageTemplate,
     Paragraph,
     SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
 )
+from reportlab.platypus.tableofcontents import TableOfContents
 
 from .exports import attachment_headers
 
@@ -78,6 +84,8 @@ STYLES: dict[str, ParagraphStyle] = {
                                textColor=MUTED, spaceAfter=10),
     "heading": ParagraphStyle("heading", parent=_body, fontName=FONT_BOLD, fontSize=12.5,
                               leading=16, spaceBefore=12, spaceAfter=5),
+    "subheading": ParagraphStyle("subheading", parent=_body, fontName=FONT_BOLD,
+                                 fontSize=10.5, leading=13.5, spaceBefore=9, spaceAfter=4),
     "body": _body,
     "small": ParagraphStyle("small", parent=_body, fontSize=7.5, leading=9.5, textColor=MUTED),
     "cell": ParagraphStyle("cell", parent=_body, fontSize=8, leading=10, spaceAfter=0),
@@ -112,10 +120,25 @@ def heading(text) -> Paragraph:
     return para(text, "heading")
 
 
-def section(title, *content: Flowable, room: float = 40 * mm) -> list[Flowable]:
+_bookmarks = itertools.count(1)
+
+
+def contents_heading(text, level: int = 0) -> Paragraph:
+    """A heading listed in the table of contents and the PDF's outline when the document is
+    made by `build_document`: level 0 a section, level 1 a part of one."""
+    result = para(text, "heading" if level == 0 else "subheading")
+    result.contents_level = level
+    result.contents_key = f"part-{next(_bookmarks)}"
+    return result
+
+
+def section(title, *content: Flowable, room: float = 40 * mm,
+            level: int | None = None) -> list[Flowable]:
     """A heading and its content, the heading moved to the next page when less than `room`
-    is left below it (rather than keepWithNext, which pushes a whole long table along)."""
-    return [CondPageBreak(room), heading(title), *content]
+    is left below it (rather than keepWithNext, which pushes a whole long table along).
+    With a `level` the heading goes into the table of contents (see `contents_heading`)."""
+    title_flowable = heading(title) if level is None else contents_heading(title, level)
+    return [CondPageBreak(room), title_flowable, *content]
 
 
 def _cell(value, style: str):
@@ -178,12 +201,13 @@ class _FittedTable(Table):
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence], col_widths=None, numeric=(), *,
-          totals: Sequence | None = None) -> Table:
+          totals: Sequence | None = None, whole_words: Iterable[int] = ()) -> Table:
     """A table whose long cells wrap, with its header row repeated on every page.
 
     `col_widths` are relative weights (the table takes the full width), `numeric` the indexes
     of right-aligned columns, `totals` an optional last row in bold. Cells are plain values
-    (escaped) or Flowables.
+    (escaped) or Flowables. The columns in `whole_words` are made at least as wide as the
+    longest word of their plain-text cells, so that no word there breaks (say a unit's name).
     """
     numeric = set(numeric)
     rows = [list(row) for row in rows]
@@ -216,6 +240,8 @@ def table(headers: Sequence[str], rows: Iterable[Sequence], col_widths=None, num
     for i, header in enumerate(headers):
         figures = [r[i] for r in [*rows, totals or []] if i < len(r)] if i in numeric else []
         least.append(max(_least_width([header], FONT_BOLD), _least_width(figures, FONT_BOLD)))
+    for i in whole_words:
+        least[i] = max(least[i], _least_width([r[i] for r in rows if i < len(r)], FONT))
     # splitInRow lets a single row taller than a page continue on the next one.
     result = _FittedTable(data, colWidths=_widths(col_widths, len(headers)), repeatRows=1,
                           splitInRow=1, style=TableStyle(style), hAlign="LEFT")
@@ -261,17 +287,29 @@ class _NumberedCanvas(canvas.Canvas):
         super().__init__(*args, **kwargs)
         self._decoration = decoration
         self._pages: list[dict] = []
+        self._marks: list[tuple[str, str, int]] = []
+
+    def mark(self, key: str, text: str, level: int) -> None:
+        """A destination and outline entry on this page. Kept with the page and added when
+        it is written out, as the document only numbers pages then."""
+        self._marks.append((key, text, level))
 
     def showPage(self):  # noqa: N802 (reportlab's name)
         self._pages.append(dict(self.__dict__))
+        self._marks = []
         self._startPage()
 
     def save(self):
         total = len(self._pages)
         for state in self._pages:
             self.__dict__.update(state)
+            for key, text, level in self._marks:
+                self.bookmarkPage(key, fit="XYZ")
+                self.addOutlineEntry(text, key, level)
             self._decorate(total)
             super().showPage()
+        if any(state["_marks"] for state in self._pages):
+            self.showOutline()
         super().save()
 
     def _decorate(self, total: int) -> None:
@@ -284,6 +322,10 @@ class _NumberedCanvas(canvas.Canvas):
         self.setFillColor(MUTED)
         self.setStrokeColor(RULE)
         self.setLineWidth(0.5)
+        if self._pageNumber == 1 and d.get("plain_cover"):
+            self._footer(d, total, left, right)
+            self.restoreState()
+            return
         top = height - 13 * mm
         # The title keeps up to half the line; the left text has what the title leaves.
         title_room = min(pdfmetrics.stringWidth(d["title"], FONT, 8), room / 2)
@@ -294,13 +336,17 @@ class _NumberedCanvas(canvas.Canvas):
         self.setFont(FONT, 8)
         self.drawRightString(right, top, title)
         self.line(left, top - 2.5 * mm, right, top - 2.5 * mm)
+        self._footer(d, total, left, right)
+        self.restoreState()
+
+    def _footer(self, d: dict, total: int, left: float, right: float) -> None:
         bottom = 11 * mm
+        self.setFont(FONT, 8)
         self.line(left, bottom + 4 * mm, right, bottom + 4 * mm)
         page = f"Page {self._pageNumber} of {total}"
         self.drawRightString(right, bottom, page)
-        footer_room = room - pdfmetrics.stringWidth(page, FONT, 8) - 6 * mm
+        footer_room = right - left - pdfmetrics.stringWidth(page, FONT, 8) - 6 * mm
         self.drawString(left, bottom, _fit(d["subtitle"], FONT, 8, footer_room))
-        self.restoreState()
 
 
 def build_pdf(title: str, flowables: Iterable[Flowable], *, subtitle: str = "",
@@ -324,6 +370,73 @@ def build_pdf(title: str, flowables: Iterable[Flowable], *, subtitle: str = "",
     story += list(flowables)
     decoration = {"title": title, "subtitle": subtitle, "header_left": header_left}
     doc.build(story, canvasmaker=partial(_NumberedCanvas, decoration=decoration))
+    return buffer.getvalue()
+
+
+CONTENTS_STYLES = [
+    ParagraphStyle("contents_0", parent=_body, fontName=FONT_BOLD, fontSize=10, leading=13,
+                   spaceBefore=7, spaceAfter=0, rightIndent=30),
+    ParagraphStyle("contents_1", parent=_body, fontSize=9, leading=12, leftIndent=14,
+                   spaceAfter=0, rightIndent=30),
+]
+
+
+def frame_size(landscape: bool = False) -> tuple[float, float]:
+    """The width and height of the room for content on a page, as the documents lay it out."""
+    width, height = landscape_size(A4) if landscape else A4
+    return (width - 2 * MARGIN - 2 * FRAME_PADDING,
+            height - TOP_MARGIN - BOTTOM_MARGIN - 2 * FRAME_PADDING)
+
+
+def height_of(*flowables: Flowable, landscape: bool = False) -> float:
+    """How tall `flowables` are on a page, the space around them included."""
+    width, height = frame_size(landscape)
+    scratch = canvas.Canvas(io.BytesIO())  # some flowables measure themselves on a canvas
+    return sum(f.wrapOn(scratch, width, height)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+               for f in flowables)
+
+
+class _Document(BaseDocTemplate):
+    """A4 portrait pages that tell the table of contents and the outline about headings
+    made by `contents_heading`."""
+
+    def __init__(self, buffer, **kwargs):
+        super().__init__(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
+                         topMargin=TOP_MARGIN, bottomMargin=BOTTOM_MARGIN, **kwargs)
+        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height,
+                      id="content")
+        self.addPageTemplates([PageTemplate("page", frames=[frame], pagesize=A4)])
+
+    def afterFlowable(self, flowable):  # noqa: N802 (reportlab's name)
+        level = getattr(flowable, "contents_level", None)
+        if level is None:
+            return
+        text, key = flowable.getPlainText(), flowable.contents_key
+        self.notify("TOCEntry", (level, markup(text), self.page, key))
+        if isinstance(self.canv, _NumberedCanvas):
+            self.canv.mark(key, text, level)
+
+
+def build_document(title: str, story: Iterable[Flowable], *, cover: Iterable[Flowable],
+                   subtitle: str = "", author: str = "", header_left: str = "",
+                   contents_title: str = "Contents") -> bytes:
+    """An A4 portrait document with a cover page, a table of contents with page numbers and
+    then `story`, whose headings made by `contents_heading` (or `section(..., level=)`) are
+    listed in the contents and in the PDF's outline.
+
+    The cover carries only the footer; every other page the running header (`header_left`
+    and the title) and the footer (the subtitle and "Page X of Y"), as `build_pdf` does.
+    """
+    buffer = io.BytesIO()
+    doc = _Document(buffer, title=title, author=author, subject=subtitle, creator="Workshop",
+                    initialFontName=FONT, initialFontSize=_body.fontSize)
+    contents = TableOfContents(levelStyles=CONTENTS_STYLES, dotsMinLevel=0,
+                               rightColumnWidth=30)
+    full: list[Flowable] = [*cover, PageBreak(), para(contents_title, "title"),
+                            Spacer(0, 6), contents, PageBreak(), *story]
+    decoration = {"title": title, "subtitle": subtitle, "header_left": header_left,
+                  "plain_cover": True}
+    doc.multiBuild(full, canvasmaker=partial(_NumberedCanvas, decoration=decoration))
     return buffer.getvalue()
 
 

@@ -1,6 +1,7 @@
 """Filters and globals shared by every template."""
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from flask import current_app, request
 from flask_login import current_user
@@ -22,11 +23,19 @@ def format_datetime(value: datetime | None) -> str:
     return value.strftime("%d %b %Y %H:%M").lstrip("0") + " UTC"
 
 
+def format_usd(value, unknown: str = "not known") -> str:
+    """An amount in US dollars without cents (12,000); None is an amount not known."""
+    if value is None or value == "":
+        return unknown
+    return f"{Decimal(str(value)):,.0f}"
+
+
 def register_templating(app) -> None:
     """Install the filters and the context every page needs."""
     app.jinja_env.add_extension("jinja2.ext.do")
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
+    app.add_template_filter(format_usd, "usd")
 
     @app.context_processor
     def _globals():

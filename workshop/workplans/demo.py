@@ -3,11 +3,19 @@
 For the current cycle every office drafts a plan of two to four objectives and eight to fifteen
 activities, each with one or two indicators, tagged with a thematic area and a strategy, costed
 (some amounts not known yet, some nil because the work is done by staff in post) and linked to
-the gaps the office raised in the needs assessment. The plans then stand at different points of
-the review: the Office of Operations' plan was returned once with a comment on an activity,
-fixed and approved at its second version; Mission Support's was approved as first sent; the
-Military Division's waits for review; the Police Division's came back with comments; the Best
-Practices Section is still drafting, with a couple of points the quality checks raise.
+the gaps the office raised in the needs assessment. Every plan is approved by the end of the
+work-plans milestone, each by its own road: the Office of Operations' plan was returned once
+with a comment on an activity, fixed and approved at its second version; Mission Support's was
+approved as first sent; the Military Division's was approved a little late, as first sent;
+the Police Division's came back with comments on three activities and on a need it left
+unanswered, was fixed point by point and approved at its second version; the Best Practices
+Section's was approved as first sent.
+
+Some activities of different offices look alike on purpose (both divisions write up a practice
+with the Best Practices Section; Mission Support and the Police Division both post material on
+reporting misconduct; two offices train planners in gender analysis), and no office plans to
+hold managers to account for gender results or to provide goods and services, so that the
+departmental plan has overlaps and gaps to show.
 
 At larger scales each copy of an office (OO2, OMS2, ...) tells the same story as the office it
 copies.
@@ -47,7 +55,7 @@ ADVISER = "gender.adviser@example.org"
 PREVENTION, PARTICIPATION, PROTECTION = "Prevention", "Participation", "Protection"
 RELIEF, NORMATIVE = "Relief and recovery", "Normative"
 POLICY, ADVOCACY, CAPACITY = "Policy development", "Advocacy", "Capacity-building"
-PARTNERS, SERVICES = "Partnership and networking", "Provision of goods and services"
+PARTNERS = "Partnership and networking"
 
 
 # -- what the plans say -------------------------------------------------------------------------
@@ -111,27 +119,29 @@ class Remark:
 
 @dataclass(frozen=True)
 class Fix:
-    """What the office changed in an activity after the plan came back, and what it said."""
+    """What the office changed in an activity after the plan came back, and what it said:
+    `changes` replace fields of the Task, `measures` fields of its indicators (by position),
+    `measure` is an indicator added."""
 
     task: str
     changes: dict
-    measure: Measure | None  # an indicator added
     reply: str
-    by_sex: bool = False  # the indicators it had now count women and men
+    measures: dict = field(default_factory=dict)
+    measure: Measure | None = None
 
 
 @dataclass(frozen=True)
 class Review:
     """Where the plan stands: `outcome` draft, submitted, returned or approved; the days of
     the work-plans milestone on which it was submitted and decided; the Gender Unit's
-    remarks with the decision; for a plan returned once and then approved, the fix."""
+    remarks with the decision; for a plan returned once and then approved, the fixes."""
 
     outcome: str
     submitted: int = 0
     decided: int = 0
     remarks: tuple[Remark, ...] = ()
     note: str = ""  # the Gender Unit's word on the plan as a whole with the decision
-    fix: Fix | None = None
+    fixes: tuple[Fix, ...] = ()
     resubmitted: int = 0
     approved: int = 0
     approval_note: str = ""
@@ -169,7 +179,7 @@ OO = OfficePlan((
                     "Checklist published on the office's intranet page"),
                   M("Mission concepts reviewed with the checklist", "percent", "0", "80",
                     "Review sheets attached to the concepts"))),
-            T("Run gender analysis clinics for integrated operational teams",
+            T("Coach operational planners to turn a gender analysis into tasks",
               "Half-day clinics in which a team works through a gender analysis of its own "
               "mission concept with the Gender Unit, once per team and again before each "
               "mandate renewal.",
@@ -209,16 +219,9 @@ OO = OfficePlan((
                   M("Quarterly review notes sent to directors", "number", "0", "6",
                     "Notes on file"))),
         )),
-    Aim("Directors and staff answer for gender results",
-        "Gender results are part of what managers are asked about, and every staff member "
-        "knows what the policy asks of them.", (
-            T("Include a gender objective in the compacts of directors and team leaders",
-              "Propose model objectives and indicators for the compacts signed at the start "
-              "of the year, and ask about them at the mid-year review.",
-              "Gender is on the list of things directors report on.", NORMATIVE, POLICY,
-              "Executive Office", (12, 14), 0, 0, ("accountability",), (
-                  M("Directors' and team leaders' compacts with a gender objective", "percent",
-                    "0", "100", "Compacts held by the Executive Office"),)),
+    Aim("Staff know what the policy asks of them, and more women lead missions",
+        "Every staff member knows what the policy asks of their function, and shortlists for "
+        "senior posts are not all-male.", (
             T("Brief all staff of the office on resolution 1325 and the policy statement",
               "One-hour briefings by division, with a plain-language note on what the policy "
               "statement asks of each function.",
@@ -250,7 +253,7 @@ OO = OfficePlan((
               "needed, so that clearance priorities reflect the paths and water points women "
               "use.",
               "Clearance priorities reflect the risks women and men face.", PROTECTION,
-              SERVICES, "Mine action programme officer", (12, 22), None, 60000,
+              POLICY, "Mine action programme officer", (12, 22), None, 60000,
               ("mine_action",), (
                   M("Community surveys that interview women separately", "percent", "10",
                     "60", "Survey reports"),
@@ -274,15 +277,17 @@ OO = OfficePlan((
                          "statement"),),
     note="A clear plan that answers the gaps the office raised. One change before approval: "
          "see the comment on the staff briefings.",
-    fix=Fix("Brief all staff of the office on resolution 1325 and the policy statement",
+    fixes=(
+        Fix("Brief all staff of the office on resolution 1325 and the policy statement",
             {"description": "One-hour briefings by division, with a plain-language note on "
                             "what the policy statement asks of each function, and a short "
                             "survey three months later.",
-             "cost_core": 4500},
-            M("Staff who can name what the policy asks of their function", "percent", "20",
-              "70", "Survey three months after the briefings", by_sex=True),
+             "core": 4500},
             "Done: the briefings now count women and men, and a short survey three months "
-            "later checks what staff remember.", by_sex=True),
+            "later checks what staff remember.", measures={0: {"by_sex": True}},
+            measure=M("Staff who can name what the policy asks of their function", "percent",
+                      "20", "70", "Survey three months after the briefings", by_sex=True)),
+    ),
     resubmitted=15, approved=19, approval_note="Approved. Thank you for the quick revision."))
 
 OMS = OfficePlan((
@@ -293,7 +298,7 @@ OMS = OfficePlan((
               "Produce from the personnel system a quarterly table of staff by mission, "
               "category, grade and sex, shared with heads of mission support.",
               "Managers see the balance of their mission at a glance.", PARTICIPATION,
-              SERVICES, "Field Personnel Division", (8, 24), 10000, 0, ("data", "recruitment"),
+              ADVOCACY, "Field Personnel Division", (8, 24), 10000, 0, ("data", "recruitment"),
               (M("Quarterly staffing reports by sex and grade published", "number", "0", "6",
                  "Reports on the intranet"),)),
             T("Check the share of women on every roster before it goes to a mission",
@@ -313,13 +318,6 @@ OMS = OfficePlan((
               ("recruitment",), (
                   M("Women among applicants for senior support posts", "percent", "17", "30",
                     "Recruitment system"),)),
-            T("Add a gender objective to support managers' performance appraisals",
-              "Agree one objective per manager on the balance of their team and on the "
-              "conditions women work in.",
-              "Support managers answer for the balance of their teams.", NORMATIVE, POLICY,
-              "Director's office", (12, 13), 0, 0, ("accountability",), (
-                  M("Support managers with a gender objective in their appraisal", "percent",
-                    "0", "100", "Appraisal records"),)),
         )),
     Aim("Everyone knows where to report sexual exploitation and abuse, and can do so safely",
         "Staff, contingents and people in host communities know whom to tell, and those who "
@@ -376,7 +374,7 @@ OMS = OfficePlan((
             T("Advertise local tenders where businesses run by women will see them",
               "Use women's business associations and local radio to announce tenders, and "
               "record who wins local contracts.",
-              "More local contracts go to businesses run by women.", RELIEF, SERVICES,
+              "More local contracts go to businesses run by women.", RELIEF, PARTNERS,
               "Procurement Division", (12, 24), 4000, 15000, ("procurement",), (
                   M("Local contracts won by businesses run by women", "percent", "3", "10",
                     "Procurement records"),)),
@@ -474,7 +472,8 @@ MILDIV = OfficePlan((
               ("women_groups", "induction"), (
                   M("Staff officers briefed", "number", "0", "150", "Induction records",
                     by_sex=True),)),
-            T("Write down the practice of women engagement teams",
+            T("Write down the practice of women engagement teams with the Best Practices "
+              "Section",
               "With the Best Practices Section, record how three contingents used engagement "
               "teams of women and what came of it.",
               "Other contingents can learn from what worked.", NORMATIVE, POLICY,
@@ -482,7 +481,7 @@ MILDIV = OfficePlan((
                   M("Practice notes published", "number", "0", "2",
                     "Notes in the practice collection"),)),
         )),
-), Review("submitted", submitted=50))
+), Review("approved", submitted=50, decided=55))
 
 PD = OfficePlan((
     Aim("Mission police follow standard procedures for sexual and gender-based violence",
@@ -558,24 +557,25 @@ PD = OfficePlan((
               "Police planning team", (10, 24), 0, None, ("data",), (
                   M("Missions publishing crime figures by sex and age", "number", "1", "9",
                     "Published statistics"),)),
-            T("Explain to communities how to complain about mission personnel",
+            T("Post leaflets on reporting misconduct by mission police in every mission",
               "Leaflets and radio spots, with the Conduct and Discipline Unit, on where and "
-              "how to complain.",
+              "how to complain about mission police.",
               "People in host communities know how to complain.", PROTECTION, ADVOCACY,
               "Police Division with the Conduct and Discipline Unit", (12, 18), 8000, None,
               ("misconduct",), (
                   M("Missions with a complaints campaign", "number", "0", "9",
                     "Campaign material"),)),
-            T("Share the practice of women's desks between missions",
+            T("Write down the practice of women's police desks with the Best Practices "
+              "Section",
               "Record how women's desks in police stations work and share it with the other "
               "missions' police.",
-              "Missions copy what worked elsewhere.", NORMATIVE, PARTNERS,
+              "Missions copy what worked elsewhere.", NORMATIVE, POLICY,
               "Police Division with the Best Practices Section", (14, 20), 0, 5000,
               ("lessons",), (
                   M("Practice notes shared", "number", "0", "3", "Practice collection"),)),
         )),
 ), Review(
-    "returned", submitted=18, decided=26,
+    "approved", submitted=18, decided=26,
     remarks=(Remark("What does the 250,000 cover, and who funds the premises? Please split "
                     "what the mission pays from what partners pay.",
                     task="Support host-state police to set up units for survivors"),
@@ -588,7 +588,35 @@ PD = OfficePlan((
                     task="Train mission police in interviewing survivors")),
     note="A strong plan on procedures. Three points to settle before approval (see the "
          "comments on the activities), and one gap: nothing yet answers the need the "
-         "assessment found on what resolution 1325 means for daily policing."))
+         "assessment found on what resolution 1325 means for daily policing.",
+    fixes=(
+        Fix("Support host-state police to set up units for survivors",
+            {"description": "Advice and training for specialised units in host-state police "
+                            "services, paid by the missions; partners fund the premises and "
+                            "equipment.",
+             "core": 40000, "extra": 210000},
+            "Split: the missions pay 40,000 for advice and training; partners fund the "
+            "premises and equipment, 210,000, as extra-budgetary money."),
+        Fix("Ask police-contributing countries for women officers and mixed formed units", {},
+            "The 8 per cent is the share of women among deployed police officers in the "
+            "Division's deployment figures for the month the activity starts; the indicator "
+            "now says so.",
+            measures={0: {"verification": "Monthly deployment figures of the Police "
+                                          "Division; the baseline is the figure for the "
+                                          "month the activity starts"}}),
+        Fix("Train mission police in interviewing survivors", {"months": (15, 24)},
+            "The course now starts the month after the procedures are issued."),
+        Fix("Add gender and sexual violence questions to selection tests",
+            {"description": "Questions in the assessment for mission service on what "
+                            "resolution 1325 means for daily policing and on sexual "
+                            "violence, with a pass mark.",
+             "themes": ("induction", "concepts")},
+            "The selection tests now ask what resolution 1325 means for daily policing, "
+            "which answers the need the assessment found."),
+    ),
+    resubmitted=38, approved=45,
+    approval_note="Approved. The split of the costs and the later start of the training "
+                  "settle the points raised."))
 
 PBPS = OfficePlan((
     Aim("Good practice on gender is collected and shared",
@@ -596,7 +624,7 @@ PBPS = OfficePlan((
             T("Set up a searchable collection of gender practices from missions",
               "A catalogue on the intranet, searchable by thematic area and level, fed by "
               "mission submissions and reviewed by a panel.",
-              "Staff find what worked elsewhere before they plan.", NORMATIVE, SERVICES,
+              "Staff find what worked elsewhere before they plan.", NORMATIVE, PARTNERS,
               "Best practices officer", (9, 18), 25000, None, ("lessons",), (
                   M("Practices published in the collection", "number", "0", "30",
                     "The collection"),)),
@@ -638,7 +666,7 @@ PBPS = OfficePlan((
               "Policy and guidance team", (9, 24), 0, 0, ("checklist",), (
                   M("New guidance documents reviewed with the checklist", "percent", "0",
                     "100", "Clearance records"),)),
-            T("Brief new headquarters staff on the policy statement at induction",
+            T("Brief new staff on resolution 1325 and the policy statement at induction",
               "A half-hour session in the monthly induction programme.",
               "New staff know the policy from their first week.", NORMATIVE, ADVOCACY,
               "Integrated Training Service", (10, 24), 0, 0, ("concepts", "induction"), (
@@ -647,7 +675,7 @@ PBPS = OfficePlan((
             T("Show women deminers and survivors in mine action training material",
               "Review the photographs, examples and case studies of the mine action modules.",
               "Training material shows the women who work in and are affected by mine "
-              "action.", PROTECTION, POLICY, "Training officer", (15, 20), None, None,
+              "action.", PROTECTION, POLICY, "Training officer", (15, 20), 3000, None,
               ("mine_action",), (
                   M("Mine action modules reviewed", "number", "0", "4", "Modules issued"),)),
         )),
@@ -656,7 +684,7 @@ PBPS = OfficePlan((
             T("Add gender criteria to the terms of reference of mission evaluations",
               "Standard criteria and questions, with evaluators briefed on them.",
               "Evaluations report on gender results.", NORMATIVE, POLICY, "Evaluation officer",
-              (10, 14), 0, 0, ("accountability",), (
+              (10, 14), 0, 0, ("checklist",), (
                   M("Evaluations whose terms of reference include gender criteria", "percent",
                     "10", "100", "Terms of reference"),)),
             T("Revise the reintegration guidance with a section on women and girls",
@@ -664,10 +692,12 @@ PBPS = OfficePlan((
               "guidance under revision.",
               "Reintegration guidance names women and girls.", RELIEF, POLICY,
               "Policy officer, guidance development", (12, 18), 0, 4000, ("ddr",), (
-                  M("Revised guidance issued with the section", "yes_no", "no", "",
+                  M("Revised guidance issued with the section", "yes_no", "no", "yes",
                     "Guidance on file"),)),
         )),
-))
+), Review("approved", submitted=40, decided=47,
+          remarks=(Remark("Approved. The practice collection and the notes for trainers will "
+                          "serve every office."),)))
 
 PLANS = {"OO": OO, "OMS": OMS, "MILDIV": MILDIV, "PD": PD, "PBPS": PBPS}
 
@@ -675,7 +705,7 @@ PLANS = {"OO": OO, "OMS": OMS, "MILDIV": MILDIV, "PD": PD, "PBPS": PBPS}
 # -- helpers ------------------------------------------------------------------------------------
 
 
-def _base(office: Office, index: int) -> tuple[str, int]:
+def demo_office(office: Office, index: int) -> tuple[str, int]:
     """The demo office an office copies (its acronym without the copy number) and the copy."""
     match = re.fullmatch(r"(.*?)(\d*)", office.acronym)
     if match.group(1) in PLANS:
@@ -691,13 +721,14 @@ def _month(cycle: PlanCycle, number: int, end: bool = False) -> date:
     return max(cycle.start_date, min(day, cycle.end_date))
 
 
-def _activity(task: Task, cycle: PlanCycle, refs: dict[str, int], gaps: dict[str, int],
-              **changes) -> ActivityInput:
-    values = {"core": task.core, "extra": task.extra, "description": task.description,
-              **{k.removeprefix("cost_"): v for k, v in changes.items()}}
-    money = {k: None if values[k] is None else Decimal(values[k]) for k in ("core", "extra")}
+def activity_input(task: Task, cycle: PlanCycle, refs: dict[str, int],
+                   gaps: dict[str, int]) -> ActivityInput:
+    """The activity `task` describes, dated within `cycle`; `refs` are the ids of thematic
+    areas and strategies by name, `gaps` the office's gaps by theme."""
+    money = {k: None if v is None else Decimal(v) for k, v in (("core", task.core),
+                                                                 ("extra", task.extra))}
     return ActivityInput(
-        title=task.title, description=values["description"],
+        title=task.title, description=task.description,
         thematic_area_id=refs[task.area], strategy_id=refs[task.strategy],
         expected_result=task.expected, responsible=task.responsible,
         starts_on=_month(cycle, task.months[0]), ends_on=_month(cycle, task.months[1], True),
@@ -705,7 +736,9 @@ def _activity(task: Task, cycle: PlanCycle, refs: dict[str, int], gaps: dict[str
         gap_ids=tuple(dict.fromkeys(gaps[t] for t in task.themes if t in gaps)))
 
 
-def _indicator(measure: Measure, starts_on: date, ends_on: date) -> IndicatorInput:
+def indicator_input(measure: Measure, starts_on: date, ends_on: date) -> IndicatorInput:
+    """The indicator `measure` describes, its baseline dated `starts_on`, its target
+    `ends_on`."""
     return IndicatorInput(
         statement=measure.statement, kind=measure.kind, unit=measure.unit,
         baseline_value=measure.baseline, baseline_date=starts_on,
@@ -713,7 +746,7 @@ def _indicator(measure: Measure, starts_on: date, ends_on: date) -> IndicatorInp
         sex_disaggregated=measure.by_sex, direction=measure.direction)
 
 
-def _office_gaps(cycle_id: int, office_id: int) -> dict[str, int]:
+def office_gaps(cycle_id: int, office_id: int) -> dict[str, int]:
     """The office's gaps of the register by the theme whose wording they carry."""
     titles = {theme.title: key for key, theme in THEMES.items()}
     return {titles[row.gap.title]: row.gap.id for row in register(cycle_id, office_id)
@@ -721,13 +754,14 @@ def _office_gaps(cycle_id: int, office_id: int) -> dict[str, int]:
 
 
 class Clock:
-    """Days of the cycle's work-plans milestone (or some months into the cycle), as times in
-    office hours, never on or after `on`."""
+    """Days of one of the cycle's milestones (the work plans' unless told; without it, some
+    months into the cycle), as times in office hours, never on or after `on`."""
 
-    def __init__(self, cycle: PlanCycle, on: date):
-        milestone = next((m for m in cycle.milestones if m.stage == "work_plans"), None)
+    def __init__(self, cycle: PlanCycle, on: date, stage: str = "work_plans",
+                 month: int = 7):
+        milestone = next((m for m in cycle.milestones if m.stage == stage), None)
         self.first = (milestone.actual_start or milestone.planned_start) if milestone else \
-            _month(cycle, 7)
+            _month(cycle, month)
         self.last = max(self.first, min(on - timedelta(days=1), cycle.end_date))
 
     def at(self, day: int, hour: int) -> datetime:
@@ -747,11 +781,11 @@ def _draft(plan: WorkPlan, content: OfficePlan, cycle: PlanCycle, refs: dict[str
     for aim in content.aims:
         objective = save_objective(None, plan, title=aim.title, description=aim.description)
         for task in aim.tasks:
-            data = _activity(task, cycle, refs, gaps)
+            data = activity_input(task, cycle, refs, gaps)
             activity = save_activity(None, objective, data)
             for measure in task.measures:
-                save_indicator(None, activity, _indicator(measure, data.starts_on,
-                                                          data.ends_on))
+                save_indicator(None, activity, indicator_input(measure, data.starts_on,
+                                                               data.ends_on))
             activities[task.title] = activity
     return activities
 
@@ -763,6 +797,26 @@ def _remark(plan: WorkPlan, author, remark: Remark, activities: dict) -> PlanCom
     return add_comment(plan, author, remark.body,
                        activity_id=activity.id if activity is not None else None,
                        indicator_id=indicator.id if indicator is not None else None)
+
+
+def _apply(fix: Fix, content: OfficePlan, cycle: PlanCycle, refs: dict[str, int],
+           gaps: dict[str, int], activities: dict):
+    """Change the activity as the fix says; its indicators follow its new dates."""
+    task = next(t for a in content.aims for t in a.tasks if t.title == fix.task)
+    fixed = replace(task, **fix.changes)
+    activity = activities[fix.task]
+    data = activity_input(fixed, cycle, refs, gaps)
+    save_activity(activity, activity.objective, data)
+    for position, (indicator, measure) in enumerate(zip(activity.indicators, task.measures,
+                                                        strict=False)):
+        changed = replace(measure, **fix.measures.get(position, {}))
+        if changed != measure or fixed.months != task.months:
+            save_indicator(indicator, activity, indicator_input(changed, data.starts_on,
+                                                                data.ends_on))
+    if fix.measure is not None:
+        save_indicator(None, activity, indicator_input(fix.measure, data.starts_on,
+                                                       data.ends_on))
+    return activity
 
 
 def _review(plan: WorkPlan, content: OfficePlan, cycle: PlanCycle, refs: dict[str, int],
@@ -782,7 +836,7 @@ def _review(plan: WorkPlan, content: OfficePlan, cycle: PlanCycle, refs: dict[st
     decided = clock.at(review.decided, 15)
     for remark in review.remarks:
         comments[_remark(plan, adviser, remark, activities)] = decided
-    if review.outcome == "approved" and review.fix is None:
+    if review.outcome == "approved" and not review.fixes:
         approve_plan(plan, adviser)
         stamps["decided_at"] = decided
         return
@@ -790,21 +844,12 @@ def _review(plan: WorkPlan, content: OfficePlan, cycle: PlanCycle, refs: dict[st
         comments[add_comment(plan, adviser, review.note)] = decided
     return_plan(plan, adviser, "")
     stamps["decided_at"] = decided
-    if review.fix is None:
+    if not review.fixes:
         return
-    fix = review.fix
-    task = next(t for a in content.aims for t in a.tasks if t.title == fix.task)
-    activity = activities[fix.task]
-    data = _activity(task, cycle, refs, gaps, **fix.changes)
-    save_activity(activity, activity.objective, data)
-    if fix.by_sex:
-        for indicator, measure in zip(activity.indicators, task.measures, strict=False):
-            save_indicator(indicator, activity, _indicator(
-                replace(measure, by_sex=True), data.starts_on, data.ends_on))
-    if fix.measure is not None:
-        save_indicator(None, activity, _indicator(fix.measure, data.starts_on, data.ends_on))
     resubmitted = clock.at(review.resubmitted, 11)
-    comments[add_comment(plan, focal, fix.reply, activity_id=activity.id)] = resubmitted
+    for fix in review.fixes:
+        activity = _apply(fix, content, cycle, refs, gaps, activities)
+        comments[add_comment(plan, focal, fix.reply, activity_id=activity.id)] = resubmitted
     version = submit_plan(plan, focal)
     stamps["submitted_at"] = versions[version] = resubmitted
     approved = clock.at(review.approved, 16)
@@ -838,7 +883,7 @@ def demo_work_plans(scale: int, on: date) -> str:
     offices = db.session.scalars(select(Office).where(Office.active).order_by(Office.id)).all()
     if not offices:
         return "Work plans: no offices, nothing added."
-    bases = [_base(office, index) for index, office in enumerate(offices)]
+    bases = [demo_office(office, index) for index, office in enumerate(offices)]
     emails = [f"focal.{office.acronym.lower()}@example.org" for office in offices]
     users = {u.email: u for u in db.session.scalars(select(User).where(
         User.email.in_([*emails, ADVISER])))}
@@ -858,7 +903,7 @@ def demo_work_plans(scale: int, on: date) -> str:
             continue  # someone has started this office's plan already
         content = PLANS[base]
         if base not in gaps_of:
-            gaps_of[base] = _office_gaps(cycle.id, office.id)
+            gaps_of[base] = office_gaps(cycle.id, office.id)
         gaps = gaps_of[base]
         activities = _draft(plan, content, cycle, refs, gaps)
         _review(plan, content, cycle, refs, gaps, activities, users.get(email), adviser,
