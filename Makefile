@@ -37,9 +37,12 @@ system-deps:
 	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
+# The whole suite runs twice, on SQLite and on PostgreSQL. The two slowest parts run once each,
+# where they find most: the Chromium journeys on SQLite (the embedded default), the API fuzzing
+# on PostgreSQL (its types and ranges are the stricter).
 test: system-deps $(VENV)/.installed-test lint
-	$(BIN)/pytest -q -p no:cacheprovider
-	WORKSHOP_TEST_DATABASE=postgresql $(BIN)/pytest -q -p no:cacheprovider
+	$(BIN)/pytest -q -p no:cacheprovider -m "not fuzz"
+	WORKSHOP_TEST_DATABASE=postgresql $(BIN)/pytest -q -p no:cacheprovider -m "not browser"
 
 test-sqlite: $(VENV)/.installed-test
 	$(BIN)/pytest -q -p no:cacheprovider $(ARGS)

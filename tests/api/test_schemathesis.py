@@ -16,6 +16,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.api import (
     seed_actionplan,
     seed_assessment,
@@ -40,6 +42,7 @@ def _schemathesis() -> list[str]:
     return [str(cli)] if cli.exists() else [sys.executable, "-m", "schemathesis.cli"]
 
 
+@pytest.mark.fuzz
 def test_schemathesis_finds_no_failure(app, live_server, tmp_path, caplog):
     # Thousands of requests: keep werkzeug's access log out of the report, errors stay in it.
     caplog.set_level(logging.WARNING, logger="werkzeug")
