@@ -3,10 +3,15 @@
 Each scale gets a fresh SQLite database in a temporary folder, migrated and filled by
 `demo-data --scale N`. Pages are requested in-process through the WSGI app (no network),
 signed in as the demo Gender Unit officer (who is also an administrator), after one warm-up
-request.
+request. `{cycle}` in a path stands for the current cycle's id.
+
+A page whose warm-up takes longer than SLOW seconds is timed SLOW_REPEAT times instead of
+BENCH_REPEAT; a request still running after BENCH_LIMIT seconds is stopped and shown as
+timed out (the runs column says how many requests were timed).
 """
 
 import os
+import signal
 import statistics
 import sys
 import tempfile
@@ -37,8 +42,35 @@ PAGES = [
     ("Pilot attendance", "/workshops/1/attendance"),
     ("Pilot agenda PDF", "/workshops/1/agenda.pdf"),
     ("Evaluations Excel (all)", "/workshops/evaluations.xlsx"),
+    ("Action plan (live)", "/action-plan/{cycle}/"),
+    ("Action plan overlaps (live)", "/action-plan/{cycle}/overlaps"),
+    ("Action plan version 1", "/action-plan/{cycle}/versions/1"),
+    ("Action plan version 1 PDF", "/action-plan/{cycle}/versions/1/plan.pdf"),
 ]
 REPEAT = int(os.environ.get("BENCH_REPEAT", "15"))
+SLOW, SLOW_REPEAT = 1.0, 3
+LIMIT = int(os.environ.get("BENCH_LIMIT", "300"))
+
+
+class TimeLimitError(BaseException):
+    """A request ran past BENCH_LIMIT seconds (not an Exception, so that the app's error
+    handlers let it through)."""
+
+
+@contextmanager
+def time_limit(seconds: int):
+    """Stop the block with TimeLimitError after `seconds` (main thread, POSIX only)."""
+
+    def stop(*_args):
+        raise TimeLimitError
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @contextmanager
@@ -57,6 +89,7 @@ def counted(engine):
 
 def measure(scale: int) -> list[tuple]:
     from workshop import MIGRATIONS, create_app
+    from workshop.admin.services import current_cycle
     from workshop.auth.models import User
     from workshop.extensions import db
 
@@ -77,11 +110,20 @@ def measure(scale: int) -> list[tuple]:
         with client.session_transaction() as session:
             session["_user_id"] = admin.get_id()
         engine = db.engine
-    rows = [(scale, "demo-data", seeded * 1000, seeded * 1000, "", "")]
+        cycle = current_cycle().id
+    rows = [(scale, "demo-data", seeded * 1000, seeded * 1000, "", "", 1)]
     for label, path in PAGES:
-        client.get(path)
+        path = path.format(cycle=cycle)
+        start = time.perf_counter()
+        try:
+            with time_limit(LIMIT):
+                client.get(path)
+        except TimeLimitError:
+            rows.append((scale, label, None, None, "", "", 0))
+            continue
+        repeat = REPEAT if time.perf_counter() - start < SLOW else SLOW_REPEAT
         timings = []
-        for _ in range(REPEAT):
+        for _ in range(repeat):
             start = time.perf_counter()
             with counted(engine) as counter:
                 response = client.get(path)
@@ -90,7 +132,7 @@ def measure(scale: int) -> list[tuple]:
         timings.sort()
         p95 = timings[min(len(timings) - 1, int(len(timings) * 0.95))]
         rows.append((scale, label, statistics.median(timings), p95, counter["n"],
-                     len(response.data)))
+                     len(response.data), repeat))
     return rows
 
 
@@ -188,10 +230,13 @@ def main() -> None:
     for scale in scales:
         rows += measure(scale)
     print(f"\n{'scale':>5}  {'page':<32} {'median ms':>10} {'p95 ms':>8} {'queries':>8} "
-          f"{'bytes':>9}")
-    for scale, label, median, p95, queries, size in rows:
+          f"{'bytes':>9} {'runs':>4}")
+    for scale, label, median, p95, queries, size, runs in rows:
+        if median is None:
+            print(f"{scale:>5}  {label:<32} {f'> {LIMIT} s, timed out':>28}")
+            continue
         print(f"{scale:>5}  {label:<32} {median:>10.1f} {p95:>8.1f} {queries!s:>8} "
-              f"{size!s:>9}")
+              f"{size!s:>9} {runs:>4}")
     print(f"\n{'activities':>10}  {'work plan':<32} {'ms':>10} {'peak MB':>8} {'bytes':>9}")
     for count, label, elapsed, peak, size in large_plan():
         print(f"{count:>10}  {label:<32} {elapsed:>10.1f} {peak:>8.1f} {size:>9}")

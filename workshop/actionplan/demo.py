@@ -17,6 +17,7 @@ At larger scales every copy of the department tells the same story within the on
 from datetime import date, datetime
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
 
 from ..admin.models import Office, PlanCycle, Strategy, ThematicArea
 from ..auth.models import User
@@ -39,7 +40,7 @@ from ..workplans.demo import (
 )
 from ..workplans.models import Activity, Objective, PlanComment, WorkPlan
 from ..workplans.services import add_comment, reopen_plan, save_activity, save_indicator
-from .consolidation import consolidate, find_overlaps
+from .consolidation import find_overlaps
 from .models import ActionPlanVersion, ActivityMapping, DepartmentalObjective, OverlapDecision
 from .services import decide_overlaps, finalise, map_activities, publish, save_objective
 
@@ -200,22 +201,29 @@ def demo_action_plan(scale: int, on: date) -> str:
     db.session.execute(update(ActionPlanVersion).where(ActionPlanVersion.id == version.id)
                        .values(created_at=finalised, updated_at=published,
                                published_at=published))
-    frozen = consolidate(version.content)
+    content = version.content
 
-    reopened = [plans[office_id] for office_id in sorted(plans)
-                if plans[office_id].status == "approved" and base_of.get(office_id) == REOPENED]
+    # The plans to reopen, loaded whole: adding a comment checks its activities and indicators.
+    reopened = db.session.scalars(
+        select(WorkPlan).where(WorkPlan.id.in_(
+            [p.id for p in plans.values()
+             if p.status == "approved" and base_of.get(p.office_id) == REOPENED]))
+        .options(selectinload(WorkPlan.objectives).selectinload(Objective.activities)
+                 .selectinload(Activity.indicators))
+        .order_by(WorkPlan.office_id)).all()
     _reopen(cycle, reopened, adviser, clock.at(*REOPENED_ON))
     db.session.flush()
 
     names = ", ".join(p.office.acronym for p in reopened[:3]) + (
         ", ..." if len(reopened) > 3 else "")
     live = sum(p.status == "approved" for p in plans.values())
+    offices_in = sum(o["plan_status"] == "approved" for o in content["offices"])
+    alike = len(content["overlaps"])
     line = (f"Action plan {cycle.name}: version 1 finalised {finalised:%d %b} and published "
-            f"{published:%d %b %Y} with {len(frozen.offices)} offices, "
-            f"{frozen.totals.activities} activities and {len(objectives)} departmental "
-            f"objectives ({mapped} activities counted under them); "
-            f"{len(frozen.groups)} groups of alike activities to look at, {decided} "
-            f"pair{'s' if decided != 1 else ''} decided.")
+            f"{published:%d %b %Y} with {offices_in} offices, {len(content['activities'])} "
+            f"activities and {len(objectives)} departmental objectives ({mapped} activities "
+            f"counted under them); {alike} pair{'s' if alike != 1 else ''} of alike "
+            f"activities flagged, {decided} decided.")
     if reopened:
         line += (f" Since then {len(reopened)} plan{'s' if len(reopened) != 1 else ''} "
                  f"reopened to add an activity ({names}): the live plan counts {live} "
