@@ -100,21 +100,27 @@ def test_a_decision_is_kept_and_the_pair_not_flagged_again(app, client, auth, pl
     auth.login(plans["login"]["adviser"])
     page = client.get(f"/action-plan/{cycle}/overlaps")
     assert "Group 1: 3 activities in 3 offices" in page.text
+    # The decision covers the pairs among the ticked activities: a1 and c1 only.
     response = _post(client, f"/action-plan/{cycle}/overlaps",
                      f"/action-plan/{cycle}/overlaps/decide",
-                     {"pairs": [f"{a['a1']}-{a['c1']}-94"], "decision": "distinct",
+                     {"activities": [a["a1"], a["c1"]], "decision": "distinct",
                       "note": "Different audiences", "group": "1"})
     assert response.status_code == 302
     page = client.get(f"/action-plan/{cycle}/overlaps").text
-    assert f'value="{a["a1"]}-{a["c1"]}-94"' not in page
-    assert f'value="{a["a1"]}-{a["b1"]}-89"' in page
+    assert "Group 1: 3 activities in 3 offices" in page  # a1-b1 and b1-c1 still alike
+    assert "similarity up to 90" in page
     assert "Different audiences" in page
-    # No decision chosen: refused, nothing recorded.
+    # No decision chosen, or a single activity ticked: refused, nothing recorded.
     _post(client, f"/action-plan/{cycle}/overlaps", f"/action-plan/{cycle}/overlaps/decide",
-          {"pairs": [f"{a['a1']}-{a['b1']}-89"]})
-    # Two activities of the same office are not an overlap.
+          {"activities": [a["a1"], a["b1"]]})
+    refused = _post(client, f"/action-plan/{cycle}/overlaps",
+                    f"/action-plan/{cycle}/overlaps/decide",
+                    {"activities": [a["b1"]], "decision": "merge"})
+    assert "Tick at least two alike activities" in client.get(
+        refused.headers["Location"]).text
+    # Two activities of the same office are never a pair to decide.
     _post(client, f"/action-plan/{cycle}/overlaps", f"/action-plan/{cycle}/overlaps/decide",
-          {"pairs": [f"{a['a1']}-{a['a2']}-50"], "decision": "merge"})
+          {"activities": [a["a1"], a["a2"]], "decision": "merge"})
     with app.app_context():
         decisions = db.session.scalars(db.select(OverlapDecision)).all()
         assert [(d.first_id, d.second_id, d.decision, d.score) for d in decisions] == [

@@ -42,7 +42,7 @@ def test_decide_finalise_publish_and_read(app, plans, new_context):
     group.get_by_label("Note (optional)").fill("One course for all three offices")
     group.get_by_role("button", name="Record decision").click()
     expect(adviser.get_by_role("status").first).to_contain_text(
-        "Recorded “coordinate” for 3 pairs.")
+        "Recorded “coordinate” for 3 pairs of alike activities.")
     expect(adviser.get_by_text("Nothing to decide")).to_be_visible()
     expect(adviser.get_by_role("table", name="Decisions on alike activities")
            ).to_contain_text("One course for all three offices")

@@ -14,6 +14,7 @@ The data is a dict of plain values (see `services.load_content`):
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from rapidfuzz import fuzz, process, utils
 
@@ -21,6 +22,9 @@ NO_AREA = "No thematic area"
 NO_STRATEGY = "No strategy"
 NOT_MAPPED = "Not mapped to a departmental objective"
 DEFAULT_THRESHOLD = 75
+# Each activity is paired with at most this many of its closest likes: enough to join every
+# alike activity into one group, without listing every pair when many offices plan the same.
+MATCHES_PER_ACTIVITY = 5
 
 
 def amount(value) -> Decimal | None:
@@ -138,9 +142,6 @@ class Consolidation:
     offices: list[dict]  # offices with an approved plan, in display order
     activities_by_area: list[tuple[str, list[dict]]]
     gaps: Gaps
-    overlaps: list[Overlap]  # undecided
-    groups: list[OverlapGroup]
-    decided: list[Overlap]
 
     def cell(self, office_id: int, area: str) -> Figures:
         return self.cells.get((office_id, area)) or Figures(f"{office_id}:{area}", area)
@@ -148,6 +149,45 @@ class Consolidation:
     @property
     def offices_total(self) -> int:
         return len(self.data["offices"])
+
+    @cached_property
+    def _pairs(self) -> tuple[list[Overlap], list[Overlap]]:
+        """The undecided and the decided pairs; found only when a page asks for them."""
+        data = self.data
+        by_id = {a["id"]: a for a in data["activities"]}
+        decisions = {(d["first"], d["second"]): d for d in data["decisions"]}
+        found = data.get("overlaps")
+        if found is None:
+            found = [{"first": f, "second": s, "score": score} for f, s, score in
+                     find_overlaps(data["activities"], data.get("threshold", DEFAULT_THRESHOLD))]
+        overlaps, decided = [], []
+        for pair in found:
+            if pair["first"] in by_id and pair["second"] in by_id:
+                overlap = Overlap(by_id[pair["first"]], by_id[pair["second"]], pair["score"],
+                                  decisions.get((pair["first"], pair["second"])))
+                (decided if overlap.decision else overlaps).append(overlap)
+        # A decision taken on a pair that no longer scores as alike still shows as decided.
+        flagged = {p.key for p in decided}
+        for key, decision in decisions.items():
+            if key not in flagged and key[0] in by_id and key[1] in by_id:
+                decided.append(Overlap(by_id[key[0]], by_id[key[1]], decision.get("score", 0),
+                                       decision))
+        return overlaps, sorted(decided, key=lambda p: p.key)
+
+    @property
+    def overlaps(self) -> list[Overlap]:
+        """Pairs of alike activities not decided yet."""
+        return self._pairs[0]
+
+    @property
+    def decided(self) -> list[Overlap]:
+        """Pairs the Gender Unit has decided on."""
+        return self._pairs[1]
+
+    @cached_property
+    def groups(self) -> list[OverlapGroup]:
+        """The undecided pairs joined into groups of activities that share a pair."""
+        return _groups(self.overlaps)
 
 
 def _figures(keys: list[tuple[str, str]]) -> dict[str, Figures]:
@@ -174,7 +214,7 @@ def find_overlaps(activities: list[dict], threshold: int = DEFAULT_THRESHOLD
                 continue
             for _, score, j in process.extract(texts[i], others, scorer=fuzz.token_sort_ratio,
                                                processor=None, score_cutoff=threshold,
-                                               limit=None):
+                                               limit=MATCHES_PER_ACTIVITY):
                 pairs.append((activity["id"], bucket[j]["id"], int(round(score))))
     return sorted(pairs)
 
@@ -244,8 +284,13 @@ def consolidate(data: dict) -> Consolidation:
         cells.setdefault(key, Figures(f"{activity['office']}:{area}", area)).add(activity)
         listed[area].append(activity)
 
+    used: dict[tuple[int, str], set[str]] = defaultdict(set)
+    for activity in activities:
+        used[activity["office_id"], "thematic_area"].add(activity["thematic_area"] or NO_AREA)
+        used[activity["office_id"], "strategy"].add(activity["strategy"] or NO_STRATEGY)
+
     def missing(office_id: int, names: list[str], column: str, none: str) -> list[str]:
-        have = {a[column] or none for a in activities if a["office_id"] == office_id}
+        have = used[office_id, column]
         return [n for n in names if n not in have and n != none]
 
     answered = {code for a in activities for code in a["gaps"]}
@@ -263,25 +308,6 @@ def consolidate(data: dict) -> Consolidation:
         offices_without_plan=[o for o in data["offices"] if o.get("plan_status") != "approved"],
     )
 
-    by_id = {a["id"]: a for a in activities}
-    decisions = {(d["first"], d["second"]): d for d in data["decisions"]}
-    found = data.get("overlaps")
-    if found is None:
-        found = [{"first": f, "second": s, "score": score} for f, s, score in
-                 find_overlaps(activities, data.get("threshold", DEFAULT_THRESHOLD))]
-    overlaps, decided = [], []
-    for pair in found:
-        if pair["first"] in by_id and pair["second"] in by_id:
-            overlap = Overlap(by_id[pair["first"]], by_id[pair["second"]], pair["score"],
-                              decisions.get((pair["first"], pair["second"])))
-            (decided if overlap.decision else overlaps).append(overlap)
-    # A decision taken on a pair that no longer scores as alike still shows as decided.
-    flagged = {p.key for p in decided}
-    for key, decision in decisions.items():
-        if key not in flagged and key[0] in by_id and key[1] in by_id:
-            decided.append(Overlap(by_id[key[0]], by_id[key[1]], decision.get("score", 0),
-                                   decision))
-
     office_order = {o["id"]: i for i, o in enumerate(data["offices"])}
     for area in listed:
         listed[area].sort(key=lambda a: (office_order.get(a["office_id"], 0), a["position"]))
@@ -291,8 +317,7 @@ def consolidate(data: dict) -> Consolidation:
         by_objective=[f for f in by_objective.values() if f.key or f.activities],
         cells=cells, areas=areas, offices=planned,
         activities_by_area=[(area, listed[area]) for area in areas],
-        gaps=gaps, overlaps=overlaps, groups=_groups(overlaps),
-        decided=sorted(decided, key=lambda p: p.key),
+        gaps=gaps,
     )
 
 

@@ -641,11 +641,13 @@ def _overlaps(c: Consolidation) -> list[Flowable]:
         level=0, room=80 * mm)
     rows = []
     for n, group in enumerate(c.groups, start=1):
-        for pair in sorted(group.pairs, key=lambda p: -p.score):
-            rows.append([n, f"{pair.first['thematic_area']}{SEPARATOR}{pair.first['strategy']}",
-                         _activity_name(pair.first), _activity_name(pair.second), pair.score])
-    body = [table(["Group", "Thematic area and strategy", "Activity", "Alike activity",
-                   "Score"], rows, col_widths=[0.6, 1.6, 3, 3, 0.6], numeric=(0, 4))] if rows \
+        first = group.activities[0]
+        names = "<br/>".join(f"<b>{markup(a['office'])}</b> {markup(a['title'])}"
+                             for a in group.activities)
+        rows.append([n, f"{first['thematic_area']}{SEPARATOR}{first['strategy']}",
+                     Paragraph(names, STYLES["cell"]), group.score])
+    body = [table(["Group", "Thematic area and strategy", "Alike activities",
+                   "Score"], rows, col_widths=[0.6, 1.6, 6, 0.6], numeric=(0, 3))] if rows \
         else [para("No pair of activities waits for a decision.")]
     story += _opening("Not decided yet", body, level=1)
     rows = []
@@ -784,10 +786,9 @@ def _gap_rows(c: Consolidation) -> list[list]:
 def _overlap_rows(c: Consolidation) -> list[list]:
     rows = []
     for n, group in enumerate(c.groups, start=1):
-        for p in sorted(group.pairs, key=lambda p: -p.score):
-            rows.append(["Not decided", n, p.first["thematic_area"], p.first["strategy"],
-                         p.first["office"], p.first["title"], p.second["office"],
-                         p.second["title"], p.score, "", "", "", None])
+        for a in group.activities:  # one row per activity of the group
+            rows.append(["Not decided", n, a["thematic_area"], a["strategy"], a["office"],
+                         a["title"], "", "", group.score, "", "", "", None])
     for p in c.decided:
         d = p.decision or {}
         rows.append(["Decided", "", p.first["thematic_area"], p.first["strategy"],

@@ -4,6 +4,7 @@ set its objectives and map activities to them, decide on overlaps, finalise and 
 Functions flush and never commit; the caller commits once.
 """
 
+from collections import defaultdict
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -16,7 +17,14 @@ from ..assessment.models import AssessmentSession, Finding, Gap
 from ..core.models import utcnow
 from ..core.validation import FieldError
 from ..extensions import db
-from ..workplans.models import Activity, Objective, PlanVersion, WorkPlan
+from ..workplans.models import (
+    Activity,
+    Indicator,
+    Objective,
+    PlanVersion,
+    WorkPlan,
+    activity_gaps,
+)
 from .consolidation import DEFAULT_THRESHOLD, Consolidation, consolidate, find_overlaps
 from .models import (
     DECISIONS,
@@ -51,7 +59,7 @@ def load_content(cycle: PlanCycle) -> dict:
     versions = dict(db.session.execute(
         select(PlanVersion.plan_id, func.max(PlanVersion.number)).join(PlanVersion.plan)
         .where(WorkPlan.cycle_id == cycle.id).group_by(PlanVersion.plan_id)).all())
-    approved = [p.id for p in plans.values() if p.status == "approved"]
+    approved = {p.id for p in plans.values() if p.status == "approved"}
     offices = db.session.scalars(select(Office).order_by(Office.acronym)).all()
     offices = [o for o in offices if o.active or (o.id in plans and plans[o.id].id in approved)]
     areas = db.session.scalars(select(ThematicArea).where(ThematicArea.is_active)
@@ -63,12 +71,30 @@ def load_content(cycle: PlanCycle) -> dict:
         .options(selectinload(DepartmentalObjective.thematic_area))
         .order_by(DepartmentalObjective.number)).all()
     codes = {o.id: o.code for o in objectives}
-    activities = db.session.scalars(
-        select(Activity).join(Activity.objective).where(Objective.plan_id.in_(approved))
-        .options(selectinload(Activity.objective), selectinload(Activity.thematic_area),
-                 selectinload(Activity.strategy), selectinload(Activity.gaps),
-                 selectinload(Activity.indicators))
+    # Plain joins and whole-set queries rather than selectinload, whose IN lists are sent in
+    # batches: the number of queries stays the same however many offices there are.
+    in_approved = Objective.plan_id.in_(select(WorkPlan.id).where(
+        WorkPlan.cycle_id == cycle.id, WorkPlan.status == "approved"))
+    activities = db.session.execute(
+        select(Activity, Objective.plan_id, Objective.title).join(Activity.objective)
+        .where(in_approved)
         .order_by(Objective.position, Objective.id, Activity.position, Activity.id)).all()
+    area_names = dict(db.session.execute(select(ThematicArea.id, ThematicArea.name)).all())
+    strategy_names = dict(db.session.execute(select(Strategy.id, Strategy.name)).all())
+    indicators: dict[int, list[Indicator]] = defaultdict(list)
+    for indicator in db.session.scalars(
+            select(Indicator).join(Indicator.activity).join(Activity.objective)
+            .where(in_approved).order_by(Indicator.activity_id, Indicator.position,
+                                         Indicator.id)):
+        indicators[indicator.activity_id].append(indicator)
+    gap_codes: dict[int, list[str]] = defaultdict(list)
+    for activity_id, gap in db.session.execute(
+            select(activity_gaps.c.activity_id, Gap)
+            .join(Gap, Gap.id == activity_gaps.c.gap_id)
+            .join(Activity, Activity.id == activity_gaps.c.activity_id)
+            .join(Activity.objective).where(in_approved)
+            .order_by(activity_gaps.c.activity_id, Gap.number)):
+        gap_codes[activity_id].append(gap.code)
     mappings = dict(db.session.execute(
         select(ActivityMapping.activity_id, ActivityMapping.objective_id)
         .join(DepartmentalObjective)
@@ -110,24 +136,24 @@ def load_content(cycle: PlanCycle) -> dict:
             "thematic_area": o.thematic_area.name if o.thematic_area else "",
         } for o in objectives],
         "activities": [{
-            "id": a.id, "office_id": office_of[a.objective.plan_id],
-            "office": acronym.get(office_of[a.objective.plan_id], ""),
-            "objective": a.objective.title, "position": index,
+            "id": a.id, "office_id": office_of[plan_id],
+            "office": acronym.get(office_of[plan_id], ""),
+            "objective": objective_title, "position": index,
             "title": a.title, "description": a.description,
-            "thematic_area": a.thematic_area.name if a.thematic_area else "",
-            "strategy": a.strategy.name if a.strategy else "",
+            "thematic_area": area_names.get(a.thematic_area_id, ""),
+            "strategy": strategy_names.get(a.strategy_id, ""),
             "expected_result": a.expected_result, "responsible": a.responsible,
             "starts_on": _plain(a.starts_on), "ends_on": _plain(a.ends_on),
             "cost_core": _plain(a.cost_core), "cost_extra": _plain(a.cost_extra),
-            "status": a.status, "gaps": [g.code for g in a.gaps],
+            "status": a.status, "gaps": gap_codes.get(a.id, []),
             "departmental_objective": codes.get(mappings.get(a.id)),
             "indicators": [{
                 "id": i.id, "statement": i.statement, "kind": i.kind, "unit": i.unit,
                 "baseline_value": i.baseline_value, "baseline_date": _plain(i.baseline_date),
                 "target_value": i.target_value, "target_date": _plain(i.target_date),
                 "verification": i.verification, "sex_disaggregated": i.sex_disaggregated,
-                "direction": i.direction} for i in a.indicators],
-        } for index, a in enumerate(activities)],
+                "direction": i.direction} for i in indicators.get(a.id, [])],
+        } for index, (a, plan_id, objective_title) in enumerate(activities)],
         "priority_gaps": [{
             "id": g.id, "code": g.code, "title": g.title,
             "category": g.category.name if g.category else "",

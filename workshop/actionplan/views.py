@@ -31,6 +31,7 @@ from .services import (
 )
 
 PAGE_SIZE = 200
+GROUPS_PER_PAGE = 20
 
 
 def _cycle(cycle_id: int) -> PlanCycle:
@@ -162,41 +163,49 @@ def gaps(cycle_id: int):
 def overlaps(cycle_id: int):
     """Activities of different offices that look alike, to coordinate, merge or keep apart."""
     cycle = _cycle(cycle_id)
+    c = live(cycle)
+    pages = max((len(c.groups) + GROUPS_PER_PAGE - 1) // GROUPS_PER_PAGE, 1)
+    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    first = (page - 1) * GROUPS_PER_PAGE
     return render_template("actionplan/overlaps.html", title=f"Overlaps {cycle.name}",
-                           cycle=cycle, c=live(cycle), form=DecisionForm(),
-                           decisions=DECISIONS)
+                           cycle=cycle, c=c, form=DecisionForm(), decisions=DECISIONS,
+                           shown=list(enumerate(c.groups[first:first + GROUPS_PER_PAGE],
+                                                start=first + 1)),
+                           page=page, pages=pages)
 
 
 @bp.route("/<int:cycle_id>/overlaps/decide", methods=["POST"])
 @permission_required("consolidate_action_plan")
 def decide(cycle_id: int):
-    """Record a decision on the selected pairs of a group."""
+    """Record a decision on the alike pairs among the ticked activities of a group."""
     cycle = _cycle(cycle_id)
     form = DecisionForm()
     anchor = request.form.get("group", "")
-    back = url_for("actionplan.overlaps", cycle_id=cycle.id) + (
+    back = url_for("actionplan.overlaps", cycle_id=cycle.id,
+                   page=request.form.get("page", 1, type=int)) + (
         f"#group-{anchor}" if anchor.isdigit() else "")
     if not form.validate_on_submit():
         flash(" ".join(e for errors in form.errors.values() for e in errors), "danger")
         return redirect(back)
-    pairs, scores = [], {}
-    for value in request.form.getlist("pairs"):
-        try:
-            first, second, score = (int(part) for part in value.split("-"))
-        except ValueError:
-            flash("Select pairs from the list.", "danger")
-            return redirect(back)
-        pairs.append((first, second))
-        scores[tuple(sorted((first, second)))] = score
     try:
-        saved = decide_overlaps(cycle, pairs, form.decision.data, current_user,
-                                form.note.data, scores)
+        ticked = {int(value) for value in request.form.getlist("activities")}
+    except ValueError:
+        flash("Tick activities from the list.", "danger")
+        return redirect(back)
+    chosen = [p for p in live(cycle).overlaps
+              if p.first["id"] in ticked and p.second["id"] in ticked]
+    if not chosen:
+        flash("Tick at least two alike activities of the group.", "danger")
+        return redirect(back)
+    try:
+        saved = decide_overlaps(cycle, [p.key for p in chosen], form.decision.data,
+                                current_user, form.note.data, {p.key: p.score for p in chosen})
     except FieldError as error:
         flash(error.message, "danger")
         return redirect(back)
     db.session.commit()
     flash(f"Recorded “{DECISIONS[form.decision.data].lower()}” for {len(saved)} "
-          f"pair{'s' if len(saved) != 1 else ''}.", "success")
+          f"pair{'s' if len(saved) != 1 else ''} of alike activities.", "success")
     return redirect(url_for("actionplan.overlaps", cycle_id=cycle.id))
 
 
