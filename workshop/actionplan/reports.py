@@ -37,6 +37,7 @@ from ..core.pdf import (
     table,
 )
 from ..workplans.models import ACTIVITY_STATUSES, PLAN_STATUSES, UNITS
+from ..workplans.reports import period
 from .charts import all_charts
 from .consolidation import Consolidation, Figures, amount
 from .models import DECISIONS, ActionPlanVersion
@@ -125,22 +126,6 @@ def short_date(value) -> str:
     """12 May 2026, month abbreviated."""
     day = _day(value)
     return f"{day.day} {day:%b %Y}" if day else ""
-
-
-def period(starts_on, ends_on) -> str:
-    """Jul 2026 – Jun 2027; "from"/"until" when one end is missing."""
-    start, end = _day(starts_on), _day(ends_on)
-    if start is None and end is None:
-        return NOT_SET
-    if end is None:
-        return f"from {start:%b %Y}"
-    if start is None:
-        return f"until {end:%b %Y}"
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start:%b %Y}"
-    if start.year == end.year:
-        return f"{start:%b}–{end:%b %Y}"
-    return f"{start:%b %Y} – {end:%b %Y}"
 
 
 def _person(user) -> str:
