@@ -1,0 +1,1 @@
+"""Stage 6 of the process: monitoring the published plan, period by period."""
