@@ -472,6 +472,9 @@ def _indicator_table(indicators: list[dict]) -> Flowable:
                      ("BOTTOMPADDING", (0, 0), (-1, -1), 2)])
 
 
+ACTIVITIES_PER_TABLE = 25
+
+
 class _ActivityTable(_FittedTable):
     """Splits between one activity (with its indicators) and the next; inside an activity
     only when it is taller than half a page."""
@@ -525,7 +528,11 @@ def _plan(c: Consolidation) -> list[Flowable]:
         # The heading starts a page when it and the first activity would not fit below.
         first = activity_table(activities[:1])
         room = height_of(_heading_stand_in(title)) + min(height_of(first), SPLIT_ROOM)
-        story += section(title, activity_table(activities), level=1, room=room)
+        # Tables of a few dozen activities each: reportlab re-measures what is left of a table
+        # at every page break, which grows with the square of its rows.
+        tables = [activity_table(activities[i:i + ACTIVITIES_PER_TABLE])
+                  for i in range(0, len(activities), ACTIVITIES_PER_TABLE)]
+        story += section(title, *tables, level=1, room=room)
     return story
 
 
