@@ -11,8 +11,10 @@ from .hooks import navigation_for
 
 def format_date(value: date | datetime | None, fmt: str = "%d %b %Y") -> str:
     """A date as people in the department write it: 23 Nov 2026."""
-    if value is None:
+    if value is None or value == "":
         return "—"
+    if isinstance(value, str):  # a date kept as text in a frozen record
+        value = date.fromisoformat(value)
     return value.strftime(fmt).lstrip("0")
 
 
