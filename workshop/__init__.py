@@ -55,7 +55,7 @@ def _sqlite_foreign_keys(dbapi_connection, connection_record):
 
 def register_blueprints(app: Flask) -> None:
     """Register each domain's pages and API resources."""
-    from . import actionplan, admin, assessment, auth, home, workplans, workshops
+    from . import actionplan, admin, assessment, auth, home, monitoring, workplans, workshops  # noqa: F401
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
