@@ -41,3 +41,65 @@ def test_a_closed_period_with_every_report_accepted_is_locked(ctx):
     with pytest.raises(FieldError, match="locked"):
         reopen_period(period)
     assert period.status == "closed"
+
+
+def _reporting_office():
+    """The five known plans, version 1 published, its first quarter open; OO's report."""
+    from tests.actionplan.helpers import five_plans
+    from workshop.actionplan.services import finalise, publish
+    from workshop.admin.models import PlanCycle
+    from workshop.monitoring.services import report_for
+
+    ids = five_plans()
+    cycle = db.session.get(PlanCycle, ids["cycle"])
+    publish(finalise(cycle, None), None)
+    period = set_periods(cycle, "quarterly", starts_on=date(2026, 7, 1))[0]
+    return ids, period, report_for(period, ids["offices"]["OO"])
+
+
+def test_a_report_lists_the_offices_published_activities(ctx):
+    ids, period, report = _reporting_office()
+    assert sorted(a.activity_id for a in report.activities) == sorted(
+        [ids["activities"]["a1"], ids["activities"]["a2"]])
+    from workshop.monitoring.services import report_for
+
+    with pytest.raises(FieldError, match="no activity in the published plan"):
+        report_for(period, ids["offices"]["PBPS"])  # its plan was never approved
+
+
+def test_progress_and_measurements_are_checked_against_what_the_indicator_says(ctx):
+    from workshop.monitoring.services import save_measurement, save_progress
+    from workshop.workplans.models import Activity
+
+    ids, period, report = _reporting_office()
+    a1 = db.session.get(Activity, ids["activities"]["a1"])
+    people, share = a1.indicators
+    people.sex_disaggregated = True
+    share.unit = "percent"
+    save_progress(report, a1.id, status="on_track", percent_complete=40,
+                  narrative="Two of five sessions held.")
+    with pytest.raises(FieldError, match="between 0 and 100"):
+        save_progress(report, a1.id, status="on_track", percent_complete=140)
+    with pytest.raises(FieldError, match="what worked"):
+        save_progress(report, a1.id, status="completed", good_practice=True)
+    line = save_progress(report, a1.id, status="completed")
+    assert line.percent_complete == 100
+
+    measured = save_measurement(report, people, value="", female="7", male="5",
+                                source="Attendance sheets")
+    assert (measured.value_number, measured.female, measured.male) == (12, 7, 5)
+    for kwargs, message in [
+            ({"value": "twelve"}, "must be a number"),
+            ({"value": "12", "female": "7", "male": "6"}, "add up to 13, not 12"),
+            ({"value": "-3"}, "below zero")]:
+        with pytest.raises(FieldError, match=message):
+            save_measurement(report, people, **kwargs)
+    with pytest.raises(FieldError, match="at most 100"):
+        save_measurement(report, share, value="120")
+    with pytest.raises(FieldError, match="not split by sex"):
+        save_measurement(report, share, value="45", female="3")
+    # What was saved before the refused attempts is still there.
+    assert (measured.value_number, measured.female, measured.male) == (12, 7, 5)
+    close_period(period)
+    with pytest.raises(FieldError, match="closed"):
+        save_measurement(report, share, value="45")

@@ -4,15 +4,26 @@ Functions flush and never commit; the caller commits once.
 """
 
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from ..actionplan.models import ActionPlanVersion
 from ..admin.models import PlanCycle
 from ..core.models import utcnow
 from ..core.validation import FieldError
 from ..extensions import db
-from .models import ProgressReport, ReportingPeriod
+from ..workplans.models import Activity, Indicator
+from .models import (
+    PROGRESS_STATUSES,
+    REPORT_STATUSES,
+    ActivityProgress,
+    Measurement,
+    ProgressReport,
+    ReportingPeriod,
+)
 from .periods import DEFAULT_DUE_DAYS, FREQUENCIES, lay_out
+from .progress import NO, YES, number
 
 
 def set_periods(cycle: PlanCycle, frequency: str, *, starts_on: date | None = None,
@@ -63,3 +74,131 @@ def reopen_period(period: ReportingPeriod) -> None:
                                "it is locked.")
     period.status, period.closed_at = "open", None
     db.session.flush()
+
+
+# -- progress reports ----------------------------------------------------------------------------
+
+
+def published_activities(cycle_id: int, office_id: int) -> list[dict]:
+    """The office's activities in the latest published version of the departmental plan,
+    with their indicators: what the office reports on."""
+    version = db.session.scalar(
+        select(ActionPlanVersion).where(ActionPlanVersion.cycle_id == cycle_id,
+                                        ActionPlanVersion.published_at.is_not(None))
+        .order_by(ActionPlanVersion.number.desc()).limit(1))
+    if version is None:
+        return []
+    return [a for a in version.content["activities"] if a["office_id"] == office_id]
+
+
+def _editable(report: ProgressReport) -> None:
+    if report.period.status == "closed":
+        raise FieldError(None, f"{report.period.label} is closed; its reports no longer "
+                               "change.")
+    if report.status not in ("draft", "returned"):
+        raise FieldError(None, f"The report is {REPORT_STATUSES[report.status].lower()}; it "
+                               "changes again only if the Gender Unit returns it.")
+
+
+def report_for(period: ReportingPeriod, office_id: int) -> ProgressReport:
+    """The office's report for the period, started with a line for each published activity."""
+    report = db.session.scalar(select(ProgressReport).where(
+        ProgressReport.period_id == period.id, ProgressReport.office_id == office_id))
+    if report is not None:
+        return report
+    if period.status == "closed":
+        raise FieldError(None, f"{period.label} is closed; no report can be started for it.")
+    activities = published_activities(period.cycle_id, office_id)
+    if not activities:
+        raise FieldError(None, "The office has no activity in the published plan to report on.")
+    # An activity deleted since publication is no longer reported on.
+    known = set(db.session.scalars(select(Activity.id).where(
+        Activity.id.in_([a["id"] for a in activities]))))
+    report = ProgressReport(period=period, office_id=office_id, activities=[
+        ActivityProgress(activity_id=a["id"]) for a in activities if a["id"] in known])
+    db.session.add(report)
+    db.session.flush()
+    return report
+
+
+def save_progress(report: ProgressReport, activity_id: int, *, status: str,
+                  percent_complete: int | None = None, narrative: str = "",
+                  challenges: str = "", next_steps: str = "", good_practice: bool = False,
+                  lesson: str = "") -> ActivityProgress:
+    """Where an activity stands at the end of the period."""
+    _editable(report)
+    line = next((a for a in report.activities if a.activity_id == activity_id), None)
+    if line is None:
+        raise FieldError("activity_id", "Choose an activity of this report.")
+    if status not in PROGRESS_STATUSES:
+        raise FieldError("status", "Choose a status from the list.")
+    if percent_complete is not None and not 0 <= percent_complete <= 100:
+        raise FieldError("percent_complete", "Give a per cent between 0 and 100.")
+    if status == "completed" and percent_complete not in (None, 100):
+        raise FieldError("percent_complete", "A completed activity is 100 per cent complete.")
+    if good_practice and not (lesson or "").strip():
+        raise FieldError("lesson", "Say what worked, so that others can learn from it.")
+    line.status = status
+    line.percent_complete = 100 if status == "completed" else percent_complete
+    line.narrative, line.challenges = narrative.strip(), challenges.strip()
+    line.next_steps, line.good_practice, line.lesson = (next_steps.strip(), good_practice,
+                                                        lesson.strip())
+    report.lock_version += 1
+    db.session.flush()
+    return line
+
+
+def _quantity(text, field: str, label: str) -> Decimal | None:
+    if text is None or str(text).strip() == "":
+        return None
+    value = number(text)
+    if value is None or str(text).strip().lower() in YES | NO:
+        raise FieldError(field, f"{label} must be a number, such as 12 or 12.5.")
+    if value < 0:
+        raise FieldError(field, f"{label} cannot be below zero.")
+    return value
+
+
+def save_measurement(report: ProgressReport, indicator: Indicator, *, value: str,
+                     female: str | None = None, male: str | None = None,
+                     source: str = "") -> Measurement:
+    """An indicator's value at the end of the period, of the kind the indicator says."""
+    _editable(report)
+    if indicator.activity_id not in {a.activity_id for a in report.activities}:
+        raise FieldError("indicator_id", "Choose an indicator of this report's activities.")
+    text = (value or "").strip()
+    number_value, text_value = None, ""
+    if indicator.unit in ("number", "percent") and text:
+        number_value = _quantity(text, "value", "The value")
+        if indicator.unit == "percent" and number_value > 100:
+            raise FieldError("value", "A per cent is at most 100.")
+    elif indicator.unit == "yes_no" and text:
+        if text.lower() not in YES | NO:
+            raise FieldError("value", "Answer yes or no.")
+        text_value = "yes" if text.lower() in YES else "no"
+    elif text:
+        if len(text) > 500:
+            raise FieldError("value", "Keep the value to 500 characters.")
+        text_value = text
+    female_value = _quantity(female, "female", "The number of women")
+    male_value = _quantity(male, "male", "The number of men")
+    if (female_value is not None or male_value is not None) and not indicator.sex_disaggregated:
+        raise FieldError("female", "This indicator is not split by sex.")
+    if (indicator.unit == "number" and number_value is not None and female_value is not None
+            and male_value is not None and female_value + male_value != number_value):
+        raise FieldError("value", f"Women and men add up to {female_value + male_value:,}, "
+                                  f"not {number_value:,}.")
+    if indicator.unit == "number" and number_value is None and None not in (female_value,
+                                                                            male_value):
+        number_value = female_value + male_value
+    measurement = next((m for m in report.measurements if m.indicator_id == indicator.id),
+                       None)
+    if measurement is None:
+        measurement = Measurement(indicator_id=indicator.id)
+        report.measurements.append(measurement)
+    measurement.value_number, measurement.value_text = number_value, text_value
+    measurement.female, measurement.male = female_value, male_value
+    measurement.source = (source or "").strip()[:300]
+    report.lock_version += 1
+    db.session.flush()
+    return measurement
