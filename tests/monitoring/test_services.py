@@ -103,3 +103,27 @@ def test_progress_and_measurements_are_checked_against_what_the_indicator_says(c
     close_period(period)
     with pytest.raises(FieldError, match="closed"):
         save_measurement(report, share, value="45")
+
+
+def test_evidence_files_are_checked_for_type_and_size(ctx):
+    from workshop.monitoring.models import EvidenceFile
+    from workshop.monitoring.services import add_evidence, save_measurement
+    from workshop.workplans.models import Activity
+
+    ids, period, report = _reporting_office()
+    indicator = db.session.get(Activity, ids["activities"]["a1"]).indicators[0]
+    measurement = save_measurement(report, indicator, value="12")
+    kept = add_evidence(measurement, "C:\\Users\\focal\\attendance.pdf",
+                        b"%PDF-1.4 attendance of the session", None)
+    assert (kept.filename, kept.content_type, kept.size) == ("attendance.pdf",
+                                                             "application/pdf", 34)
+    for name, data, message in [
+            ("photo.exe", b"MZ\x90\x00", "one of these types: CSV, DOCX, JPG, PDF, PNG, TXT"),
+            ("minutes.pdf", b"<html>not a pdf</html>", "not a PDF file"),
+            ("notes.txt", b"", "empty"),
+            ("scan.png", b"\x89PNG\r\n\x1a\n" + b"0" * 2048,
+             "The file is 2 KB; attach files of at most 1 KB")]:
+        with pytest.raises(FieldError, match=message):
+            add_evidence(measurement, name, data, None, max_bytes=1024)
+    db.session.flush()
+    assert [e.filename for e in db.session.query(EvidenceFile)] == ["attendance.pdf"]

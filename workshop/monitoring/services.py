@@ -3,6 +3,7 @@
 Functions flush and never commit; the caller commits once.
 """
 
+import hashlib
 from datetime import date
 from decimal import Decimal
 
@@ -18,6 +19,7 @@ from .models import (
     PROGRESS_STATUSES,
     REPORT_STATUSES,
     ActivityProgress,
+    EvidenceFile,
     Measurement,
     ProgressReport,
     ReportingPeriod,
@@ -202,3 +204,68 @@ def save_measurement(report: ProgressReport, indicator: Indicator, *, value: str
     report.lock_version += 1
     db.session.flush()
     return measurement
+
+
+# -- evidence -------------------------------------------------------------------------------------
+
+# What an evidence file may be: its extension, the type it is served as, and how its first
+# bytes begin (None: text, checked by decoding).
+EVIDENCE_TYPES = {
+    "pdf": ("application/pdf", (b"%PDF-",)),
+    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+             (b"PK\x03\x04",)),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+             (b"PK\x03\x04",)),
+    "csv": ("text/csv", None),
+    "txt": ("text/plain", None),
+}
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+
+
+def _size(count: int) -> str:
+    """A number of bytes as people say it: 2.4 MB, 800 KB."""
+    if count >= 1_048_576:
+        return f"{count / 1_048_576:.1f} MB".replace(".0 MB", " MB")
+    return f"{max(count // 1024, 1)} KB"
+
+
+def _looks_like_text(data: bytes) -> bool:
+    if b"\x00" in data:
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def add_evidence(measurement: Measurement, filename: str, data: bytes, user,
+                 max_bytes: int = EVIDENCE_MAX_BYTES) -> EvidenceFile:
+    """Keep a file that backs a measurement, once its type and size are checked: the name's
+    extension must be one of EVIDENCE_TYPES and the content must be what the name says."""
+    _editable(measurement.report)
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:255]
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in EVIDENCE_TYPES:
+        allowed = ", ".join(sorted({e.upper() for e in EVIDENCE_TYPES} - {"JPEG"}))
+        raise FieldError("file", f"Attach a file of one of these types: {allowed}.")
+    if not data:
+        raise FieldError("file", "The file is empty.")
+    if len(data) > max_bytes:
+        raise FieldError("file", f"The file is {_size(len(data))}; attach files of at most "
+                                 f"{_size(max_bytes)}.")
+    content_type, signatures = EVIDENCE_TYPES[extension]
+    fits = (_looks_like_text(data) if signatures is None
+            else any(data.startswith(s) for s in signatures))
+    if not fits:
+        raise FieldError("file", f"The file is not a {extension.upper()} file, whatever its "
+                                 "name says.")
+    evidence = EvidenceFile(filename=name, content_type=content_type, size=len(data),
+                            sha256=hashlib.sha256(data).hexdigest(), data=data,
+                            uploaded_by=user)
+    measurement.evidence.append(evidence)
+    db.session.flush()
+    return evidence
