@@ -127,3 +127,34 @@ def test_evidence_files_are_checked_for_type_and_size(ctx):
             add_evidence(measurement, name, data, None, max_bytes=1024)
     db.session.flush()
     assert [e.filename for e in db.session.query(EvidenceFile)] == ["attendance.pdf"]
+
+
+def test_submit_return_correct_and_accept(ctx):
+    from workshop.monitoring.services import (
+        accept_report,
+        return_report,
+        save_progress,
+        submit_report,
+    )
+
+    ids, period, report = _reporting_office()
+    a1 = ids["activities"]["a1"]
+    with pytest.raises(FieldError, match="at least one activity"):
+        submit_report(report, None)
+    save_progress(report, a1, status="at_risk", percent_complete=20,
+                  narrative="Trainer not recruited yet.")
+    submit_report(report, None)
+    with pytest.raises(FieldError, match="is submitted"):
+        save_progress(report, a1, status="on_track")
+    with pytest.raises(FieldError, match="correct"):
+        return_report(report, None, "  ")
+    return_report(report, None, "Give the date the trainer starts.", activity_id=a1)
+    assert report.status == "returned" and report.comments[0].activity_id == a1
+    save_progress(report, a1, status="at_risk", percent_complete=20,
+                  narrative="Trainer starts on 1 October.")
+    submit_report(report, None)
+    accept_report(report, None)
+    assert report.status == "accepted"
+    close_period(period)
+    with pytest.raises(FieldError, match="locked"):
+        reopen_period(period)

@@ -22,6 +22,7 @@ from .models import (
     EvidenceFile,
     Measurement,
     ProgressReport,
+    ReportComment,
     ReportingPeriod,
 )
 from .periods import DEFAULT_DUE_DAYS, FREQUENCIES, lay_out
@@ -269,3 +270,47 @@ def add_evidence(measurement: Measurement, filename: str, data: bytes, user,
     measurement.evidence.append(evidence)
     db.session.flush()
     return evidence
+
+
+# -- review ------------------------------------------------------------------------------------
+
+
+def submit_report(report: ProgressReport, user) -> None:
+    """The focal point sends the office's report for the period to the Gender Unit."""
+    _editable(report)
+    untouched = [a for a in report.activities
+                 if a.status == "not_started" and not a.narrative and a.percent_complete is None]
+    if len(untouched) == len(report.activities):
+        raise FieldError(None, "Report on at least one activity before submitting.")
+    report.status, report.submitted_at, report.submitted_by = "submitted", utcnow(), user
+    report.lock_version += 1
+    db.session.flush()
+
+
+def _decide(report: ProgressReport, user, outcome: str) -> None:
+    if report.status != "submitted":
+        raise FieldError(None, "Only a submitted report can be accepted or returned.")
+    report.status, report.decided_at, report.decided_by = outcome, utcnow(), user
+    report.lock_version += 1
+    db.session.flush()
+
+
+def return_report(report: ProgressReport, user, comment: str,
+                  activity_id: int | None = None) -> ReportComment:
+    """The Gender Unit sends the report back with what to correct."""
+    comment = (comment or "").strip()
+    if not comment:
+        raise FieldError("body", "Say what the office should correct.")
+    if activity_id is not None and activity_id not in {a.activity_id
+                                                       for a in report.activities}:
+        raise FieldError("activity_id", "Choose an activity of this report.")
+    _decide(report, user, "returned")
+    note = ReportComment(body=comment[:5000], author=user, activity_id=activity_id)
+    report.comments.append(note)
+    db.session.flush()
+    return note
+
+
+def accept_report(report: ProgressReport, user) -> None:
+    """The Gender Unit accepts the report; its figures count on the dashboard."""
+    _decide(report, user, "accepted")
