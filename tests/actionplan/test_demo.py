@@ -3,10 +3,10 @@ offices, then the Best Practices Section's plan reopened, so the live plan count
 
 from sqlalchemy import select
 
+from tests.demo import active_cycle, run_demo, stage_window
 from workshop.actionplan.consolidation import consolidate
 from workshop.actionplan.models import ActionPlanVersion, OverlapDecision
 from workshop.actionplan.services import live
-from workshop.admin.models import PlanCycle
 from workshop.auth.models import User
 from workshop.core.models import today
 from workshop.extensions import db
@@ -15,37 +15,21 @@ from workshop.workplans.models import WorkPlan
 ADVISER = "gender.adviser@example.org"
 
 
-def _demo(runner, *args):
-    result = runner.invoke(args=["demo-data", *args])
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
-def _cycle() -> PlanCycle:
-    return db.session.scalar(select(PlanCycle).where(PlanCycle.status == "active"))
-
-
-def _window(cycle, stage):
-    milestone = next(m for m in cycle.milestones if m.stage == stage)
-    return (milestone.actual_start or milestone.planned_start,
-            milestone.actual_end or milestone.planned_end)
-
-
 def _acronyms(offices) -> list[str]:
     return sorted(o["acronym"] for o in offices)
 
 
 def test_version_1_holds_five_offices_and_the_live_plan_four(app, runner, client, auth):
-    output = _demo(runner)
+    output = run_demo(runner)
     line = next(t for t in output.splitlines() if t.startswith("Action plan"))
     assert "version 1" in line and "5 offices" in line and "4 approved offices of 5" in line
     with app.app_context():
-        cycle = _cycle()
+        cycle = active_cycle()
         version = db.session.scalar(select(ActionPlanVersion))
         assert version.number == 1 and version.published
         assert version.finalised_by.email == version.published_by.email == ADVISER
         # Finalised and published on weekdays of the consolidation milestone, before today.
-        first, last = _window(cycle, "consolidation")
+        first, last = stage_window(cycle, "consolidation")
         assert first <= version.created_at.date() <= version.published_at.date() <= last
         assert version.published_at.date() < today()
         assert version.created_at.weekday() < 5 and version.published_at.weekday() < 5
@@ -110,11 +94,11 @@ def test_version_1_holds_five_offices_and_the_live_plan_four(app, runner, client
 
 
 def test_each_copy_of_the_department_tells_the_same_story(app, runner):
-    output = _demo(runner, "--scale", "2")
+    output = run_demo(runner, "--scale", "2")
     assert "10 offices" in output and "8 approved offices of 10" in output
     assert "2 plans reopened to add an activity (PBPS, PBPS2)" in output
     with app.app_context():
-        cycle = _cycle()
+        cycle = active_cycle()
         frozen = consolidate(db.session.scalar(select(ActionPlanVersion)).content)
         assert len(frozen.offices) == 10 and len(live(cycle).offices) == 8
         pairs = sorted(sorted((p.first["office"], p.second["office"])) for p in frozen.decided)

@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import _empty_tables
-from workshop.admin.models import Office, PlanCycle
+from tests.demo import active_cycle, run_demo
+from workshop.admin.models import Office
 from workshop.admin.seed import seed_reference_lists
 from workshop.assessment.demo import THEMES
 from workshop.assessment.models import (
@@ -23,26 +24,16 @@ from workshop.auth.models import User
 from workshop.extensions import db
 
 
-def _demo(runner, *args):
-    result = runner.invoke(args=["demo-data", *args])
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
-def _cycle() -> PlanCycle:
-    return db.session.scalar(select(PlanCycle).where(PlanCycle.status == "active"))
-
-
 def _sessions(cycle) -> list[AssessmentSession]:
     return db.session.scalars(select(AssessmentSession).where(
         AssessmentSession.cycle_id == cycle.id).order_by(AssessmentSession.id)).all()
 
 
 def test_every_office_nominates_and_meets_staff_during_the_milestone(app, runner):
-    output = _demo(runner)
+    output = run_demo(runner)
     assert "Needs assessment" in output and "60 findings in 18 gaps" in output
     with app.app_context():
-        cycle = _cycle()
+        cycle = active_cycle()
         offices = db.session.scalars(select(Office)).all()
         assert len(offices) == 5
         coverage = nomination_coverage(cycle.id, [o.id for o in offices])
@@ -87,9 +78,9 @@ def test_every_office_nominates_and_meets_staff_during_the_milestone(app, runner
 
 
 def test_findings_fall_into_department_wide_gaps(app, runner):
-    _demo(runner)
+    run_demo(runner)
     with app.app_context():
-        cycle = _cycle()
+        cycle = active_cycle()
         findings = db.session.scalars(select(Finding)).all()
         assert 50 <= len(findings) <= 70
         rows = register(cycle.id)
@@ -112,9 +103,9 @@ def test_findings_fall_into_department_wide_gaps(app, runner):
 
 
 def test_summary_figures_add_up(app, runner):
-    _demo(runner)
+    run_demo(runner)
     with app.app_context():
-        cycle = _cycle()
+        cycle = active_cycle()
         result = summary(cycle)
         sessions = _sessions(cycle)
         assert result.sessions_total == len(sessions)
@@ -132,13 +123,13 @@ def test_summary_figures_add_up(app, runner):
 
 
 def test_the_demo_reads_well_in_the_pages(app, runner, client, auth):
-    _demo(runner)
+    run_demo(runner)
     with app.app_context():
         adviser = db.session.scalar(select(User).where(
             User.email == "gender.adviser@example.org")).get_id()
         session = db.session.scalar(select(AssessmentSession.id).where(
             AssessmentSession.notes_confidential))
-        gap = register(_cycle().id)[0].gap.id
+        gap = register(active_cycle().id)[0].gap.id
         office = db.session.scalar(select(Office.id).where(Office.acronym == "PD"))
     auth.login(adviser)
     index = client.get("/assessment/")
@@ -162,24 +153,24 @@ def _fingerprint() -> list:
 
 
 def test_the_demo_is_the_same_every_time(app, runner):
-    _demo(runner)
+    run_demo(runner)
     with app.app_context():
         first = _fingerprint()
         db.session.remove()
         _empty_tables()
         seed_reference_lists()
         db.session.commit()
-    _demo(runner)
+    run_demo(runner)
     with app.app_context():
         assert _fingerprint() == first
 
 
 @pytest.mark.parametrize("scale", [2])
 def test_a_larger_department_shares_the_same_register(app, runner, scale):
-    output = _demo(runner, "--scale", str(scale))
+    output = run_demo(runner, "--scale", str(scale))
     assert "share a consultant" not in output
     with app.app_context():
-        cycle = _cycle()
+        cycle = active_cycle()
         rows = register(cycle.id)
         assert 15 <= len(rows) <= 20
         assert max(r.offices for r in rows) >= 3 * scale

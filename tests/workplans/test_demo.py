@@ -7,7 +7,7 @@ from collections import Counter
 from sqlalchemy import select
 
 from tests.conftest import _empty_tables
-from workshop.admin.models import PlanCycle
+from tests.demo import active_cycle, run_demo
 from workshop.admin.seed import seed_reference_lists
 from workshop.assessment.queries import register
 from workshop.core.models import today
@@ -23,16 +23,6 @@ OUTCOMES = {"OO": ["returned", "approved"], "OMS": ["approved"], "MILDIV": ["app
             "PD": ["returned", "approved"], "PBPS": ["approved"]}
 
 
-def _demo(runner, *args):
-    result = runner.invoke(args=["demo-data", *args])
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
-def _cycle() -> PlanCycle:
-    return db.session.scalar(select(PlanCycle).where(PlanCycle.status == "active"))
-
-
 def _plans() -> dict[str, WorkPlan]:
     plans = db.session.scalars(select(WorkPlan).order_by(WorkPlan.id)).all()
     return {p.office.acronym: p for p in plans}
@@ -43,10 +33,10 @@ def _activities(plan: WorkPlan) -> list:
 
 
 def test_each_office_plan_stands_at_its_point_of_the_review(app, runner):
-    output = _demo(runner)
+    output = run_demo(runner)
     assert "Work plans" in output and "5 plans" in output
     with app.app_context():
-        cycle = _cycle()
+        cycle = active_cycle()
         plans = _plans()
         assert {acronym: p.status for acronym, p in plans.items()} == STATES
         milestone = next(m for m in cycle.milestones if m.stage == "work_plans")
@@ -121,9 +111,9 @@ def test_each_office_plan_stands_at_its_point_of_the_review(app, runner):
 
 
 def test_every_plan_is_complete_enough_to_consolidate(app, runner):
-    _demo(runner)
+    run_demo(runner)
     with app.app_context():
-        cycle = _cycle()
+        cycle = active_cycle()
         costs = Counter()
         for acronym, plan in _plans().items():
             assert 2 <= len(plan.objectives) <= 4, acronym
@@ -177,20 +167,20 @@ def _fingerprint() -> list:
 
 
 def test_the_demo_is_the_same_every_time(app, runner):
-    _demo(runner)
+    run_demo(runner)
     with app.app_context():
         first = _fingerprint()
         db.session.remove()
         _empty_tables()
         seed_reference_lists()
         db.session.commit()
-    _demo(runner)
+    run_demo(runner)
     with app.app_context():
         assert _fingerprint() == first
 
 
 def test_each_copy_of_an_office_tells_the_same_story(app, runner):
-    output = _demo(runner, "--scale", "2")
+    output = run_demo(runner, "--scale", "2")
     assert "10 plans (10 approved)" in output
     with app.app_context():
         plans = _plans()

@@ -5,7 +5,8 @@ from collections import Counter
 from sqlalchemy import func, select
 
 from tests.conftest import _empty_tables
-from workshop.admin.models import Office, PlanCycle
+from tests.demo import active_cycle, run_demo, stage_window
+from workshop.admin.models import Office
 from workshop.admin.seed import seed_reference_lists
 from workshop.assessment.models import Nomination
 from workshop.assessment.queries import register
@@ -20,22 +21,6 @@ from workshop.workshops.models import (
 from workshop.workshops.services import evaluation_figures, participation
 
 
-def _demo(runner, *args):
-    result = runner.invoke(args=["demo-data", *args])
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
-def _cycle() -> PlanCycle:
-    return db.session.scalar(select(PlanCycle).where(PlanCycle.status == "active"))
-
-
-def _window(cycle, stage):
-    milestone = next(m for m in cycle.milestones if m.stage == stage)
-    return (milestone.actual_start or milestone.planned_start,
-            milestone.actual_end or milestone.planned_end)
-
-
 def _workshops(kind=None) -> list[Workshop]:
     query = select(Workshop).order_by(Workshop.id)
     if kind:
@@ -48,7 +33,7 @@ def _versions() -> list[CurriculumVersion]:
 
 
 def test_the_curriculum_is_revised_after_the_pilot(app, runner):
-    output = _demo(runner)
+    output = run_demo(runner)
     assert "Workshops" in output and "5 office workshops" in output
     with app.app_context():
         first, second = _versions()
@@ -82,16 +67,16 @@ def test_the_curriculum_is_revised_after_the_pilot(app, runner):
 
 
 def test_the_pilot_and_every_office_hold_an_evaluated_workshop(app, runner):
-    _demo(runner)
+    run_demo(runner)
     with app.app_context():
-        cycle = _cycle()
+        cycle = active_cycle()
         first, second = _versions()
         offices = db.session.scalars(select(Office)).all()
         (pilot,) = _workshops("pilot")
         held = _workshops("office")
         assert sorted(w.office_id for w in held) == sorted(o.id for o in offices)
 
-        start, end = _window(cycle, "pilot")
+        start, end = stage_window(cycle, "pilot")
         assert start <= pilot.start_date and pilot.end_date <= end
         assert pilot.curriculum_version_id == first.id
         assert pilot.observations
@@ -100,7 +85,7 @@ def test_the_pilot_and_every_office_hold_an_evaluated_workshop(app, runner):
         assert 12 <= len(invited) <= 18
         assert len({i.nomination.office_id for i in invited}) == 5
 
-        start, end = _window(cycle, "office_workshops")
+        start, end = stage_window(cycle, "office_workshops")
         for workshop in [pilot, *held]:
             assert workshop.cycle_id == cycle.id and workshop.status == "evaluated"
             assert not workshop.evaluation_open
@@ -137,7 +122,7 @@ def test_the_pilot_and_every_office_hold_an_evaluated_workshop(app, runner):
 
 
 def test_the_evaluations_add_up_to_a_believable_figure(app, runner):
-    _demo(runner)
+    run_demo(runner)
     with app.app_context():
         workshops = _workshops()
         overall = evaluation_figures([w.id for w in workshops])
@@ -188,20 +173,20 @@ def _fingerprint() -> list:
 
 
 def test_the_demo_is_the_same_every_time(app, runner):
-    _demo(runner)
+    run_demo(runner)
     with app.app_context():
         first = _fingerprint()
         db.session.remove()
         _empty_tables()
         seed_reference_lists()
         db.session.commit()
-    _demo(runner)
+    run_demo(runner)
     with app.app_context():
         assert _fingerprint() == first
 
 
 def test_a_larger_department_gets_a_workshop_per_office(app, runner):
-    output = _demo(runner, "--scale", "2")
+    output = run_demo(runner, "--scale", "2")
     assert "10 office workshops" in output
     with app.app_context():
         held = _workshops("office")

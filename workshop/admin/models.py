@@ -139,6 +139,12 @@ class Milestone(TimestampMixin, Audited, db.Model):
     def status_label(self) -> str:
         return MILESTONE_STATUSES[self.status]
 
+    @property
+    def dates(self) -> tuple[date, date]:
+        """The first and last day: the actual ones where recorded, else the planned ones."""
+        first = self.actual_start or self.planned_start
+        return first, max(first, self.actual_end or self.planned_end)
+
     def is_late(self, on: date | None = None) -> bool:
         """True when the planned end has passed and the milestone is not done or cancelled."""
         on = on or today()

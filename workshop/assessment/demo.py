@@ -533,8 +533,7 @@ def _days(cycle: PlanCycle) -> list[date]:
     """Weekdays of the cycle's needs-assessment milestone (or of a month after its start)."""
     milestone = next((m for m in cycle.milestones if m.stage == "needs_assessment"), None)
     if milestone is not None:
-        first = milestone.actual_start or milestone.planned_start
-        last = max(first, milestone.actual_end or milestone.planned_end)
+        first, last = milestone.dates
     else:
         first, last = cycle.start_date + timedelta(days=42), cycle.start_date + timedelta(days=70)
     first, last = max(first, cycle.start_date), min(last, cycle.end_date)

@@ -760,8 +760,7 @@ class Clock:
     def __init__(self, cycle: PlanCycle, on: date, stage: str = "work_plans",
                  month: int = 7):
         milestone = next((m for m in cycle.milestones if m.stage == stage), None)
-        self.first = (milestone.actual_start or milestone.planned_start) if milestone else \
-            _month(cycle, month)
+        self.first = milestone.dates[0] if milestone else _month(cycle, month)
         self.last = max(self.first, min(on - timedelta(days=1), cycle.end_date))
 
     def at(self, day: int, hour: int) -> datetime:

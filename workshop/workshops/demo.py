@@ -234,8 +234,7 @@ def _weekdays(cycle: PlanCycle, stage: str, weeks_in: int) -> list[date]:
     """Weekdays of the cycle's milestone for `stage` (or some weeks into the cycle)."""
     milestone = next((m for m in cycle.milestones if m.stage == stage), None)
     if milestone is not None:
-        first = milestone.actual_start or milestone.planned_start
-        last = max(first, milestone.actual_end or milestone.planned_end)
+        first, last = milestone.dates
     else:
         first = cycle.start_date + timedelta(weeks=weeks_in)
         last = first + timedelta(weeks=6)
