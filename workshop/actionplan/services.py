@@ -5,8 +5,6 @@ Functions flush and never commit; the caller commits once.
 """
 
 from collections import defaultdict
-from datetime import date, datetime
-from decimal import Decimal
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -25,6 +23,7 @@ from ..workplans.models import (
     WorkPlan,
     activity_gaps,
 )
+from ..workplans.services import indicator_snapshot, plain
 from .consolidation import DEFAULT_THRESHOLD, Consolidation, consolidate, find_overlaps
 from .models import (
     DECISIONS,
@@ -35,14 +34,6 @@ from .models import (
 )
 
 FORMAT = 1  # of a version's stored content
-
-
-def _plain(value):
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    return value
 
 
 def threshold() -> int:
@@ -118,9 +109,9 @@ def load_content(cycle: PlanCycle) -> dict:
     acronym = {o.id: o.acronym for o in offices}
     return {
         "format": FORMAT,
-        "cycle": {"id": cycle.id, "name": cycle.name, "start_date": _plain(cycle.start_date),
-                  "end_date": _plain(cycle.end_date)},
-        "made_at": _plain(utcnow().replace(microsecond=0)),
+        "cycle": {"id": cycle.id, "name": cycle.name, "start_date": plain(cycle.start_date),
+                  "end_date": plain(cycle.end_date)},
+        "made_at": plain(utcnow().replace(microsecond=0)),
         "threshold": threshold(),
         "offices": [{
             "id": o.id, "acronym": o.acronym, "name": o.name,
@@ -143,16 +134,11 @@ def load_content(cycle: PlanCycle) -> dict:
             "thematic_area": area_names.get(a.thematic_area_id, ""),
             "strategy": strategy_names.get(a.strategy_id, ""),
             "expected_result": a.expected_result, "responsible": a.responsible,
-            "starts_on": _plain(a.starts_on), "ends_on": _plain(a.ends_on),
-            "cost_core": _plain(a.cost_core), "cost_extra": _plain(a.cost_extra),
+            "starts_on": plain(a.starts_on), "ends_on": plain(a.ends_on),
+            "cost_core": plain(a.cost_core), "cost_extra": plain(a.cost_extra),
             "status": a.status, "gaps": gap_codes.get(a.id, []),
             "departmental_objective": codes.get(mappings.get(a.id)),
-            "indicators": [{
-                "id": i.id, "statement": i.statement, "kind": i.kind, "unit": i.unit,
-                "baseline_value": i.baseline_value, "baseline_date": _plain(i.baseline_date),
-                "target_value": i.target_value, "target_date": _plain(i.target_date),
-                "verification": i.verification, "sex_disaggregated": i.sex_disaggregated,
-                "direction": i.direction} for i in indicators.get(a.id, [])],
+            "indicators": [indicator_snapshot(i) for i in indicators.get(a.id, [])],
         } for index, (a, plan_id, objective_title) in enumerate(activities)],
         "priority_gaps": [{
             "id": g.id, "code": g.code, "title": g.title,
@@ -164,7 +150,7 @@ def load_content(cycle: PlanCycle) -> dict:
             "id": d.id, "first": d.first_id, "second": d.second_id, "decision": d.decision,
             "note": d.note, "score": d.score,
             "by": d.decided_by.name if d.decided_by else "",
-            "at": _plain(d.updated_at.date() if d.updated_at else None),
+            "at": plain(d.updated_at.date() if d.updated_at else None),
         } for d in decisions],
     }
 

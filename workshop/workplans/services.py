@@ -420,12 +420,22 @@ def unanswered_gaps(plan: WorkPlan) -> list[Gap]:
 # -- review --------------------------------------------------------------------------------------
 
 
-def _value(value):
+def plain(value):
+    """A stored value as plain data for a snapshot: amounts as text, dates in ISO form."""
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, date):
         return value.isoformat()
     return value
+
+
+def indicator_snapshot(i: Indicator) -> dict:
+    """An indicator as plain data, as versions of plans keep it."""
+    return {"id": i.id, "statement": i.statement, "kind": i.kind, "unit": i.unit,
+            "baseline_value": i.baseline_value, "baseline_date": plain(i.baseline_date),
+            "target_value": i.target_value, "target_date": plain(i.target_date),
+            "verification": i.verification, "sex_disaggregated": i.sex_disaggregated,
+            "direction": i.direction}
 
 
 def snapshot(plan: WorkPlan) -> dict:
@@ -437,15 +447,10 @@ def snapshot(plan: WorkPlan) -> dict:
             "thematic_area": a.thematic_area.name if a.thematic_area else "",
             "strategy": a.strategy.name if a.strategy else "",
             "expected_result": a.expected_result, "responsible": a.responsible,
-            "starts_on": _value(a.starts_on), "ends_on": _value(a.ends_on),
-            "cost_core": _value(a.cost_core), "cost_extra": _value(a.cost_extra),
+            "starts_on": plain(a.starts_on), "ends_on": plain(a.ends_on),
+            "cost_core": plain(a.cost_core), "cost_extra": plain(a.cost_extra),
             "status": a.status, "gaps": [g.code for g in a.gaps],
-            "indicators": [{
-                "id": i.id, "statement": i.statement, "kind": i.kind, "unit": i.unit,
-                "baseline_value": i.baseline_value, "baseline_date": _value(i.baseline_date),
-                "target_value": i.target_value, "target_date": _value(i.target_date),
-                "verification": i.verification, "sex_disaggregated": i.sex_disaggregated,
-                "direction": i.direction} for i in a.indicators],
+            "indicators": [indicator_snapshot(i) for i in a.indicators],
         } for a in o.activities],
     } for o in plan.objectives]}
 
