@@ -7,7 +7,7 @@ in as zero.
 """
 
 import re
-from datetime import date, datetime
+from datetime import datetime
 
 from flask import Response, current_app
 from reportlab.lib.colors import white
@@ -18,7 +18,6 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph,
 from ..core.charts import drawing
 from ..core.exports import workbook_from_sheets, xlsx_download
 from ..core.pdf import (
-    FONT,
     FONT_BOLD,
     INK,
     MUTED,
@@ -30,6 +29,7 @@ from ..core.pdf import (
     figure_row,
     frame_size,
     height_of,
+    inset_table,
     markup,
     para,
     pdf_response,
@@ -37,7 +37,8 @@ from ..core.pdf import (
     table,
 )
 from ..workplans.models import ACTIVITY_STATUSES, PLAN_STATUSES, UNITS
-from ..workplans.reports import period
+from ..workplans.reports import amount as money_text
+from ..workplans.reports import day_of, period, short_date, value_with_date
 from .charts import all_charts
 from .consolidation import Consolidation, Figures, amount
 from .models import DECISIONS, ActionPlanVersion
@@ -76,10 +77,7 @@ _COVER = {
                             fontSize=10, leading=14, textColor=MUTED),
     "value": ParagraphStyle("cover_value", parent=STYLES["body"], fontSize=10, leading=14),
 }
-_INDICATOR_CELL = ParagraphStyle("indicator_cell", parent=STYLES["cell"], fontSize=7.5,
-                                 leading=9.5)
-_INDICATOR_HEAD = ParagraphStyle("indicator_head", parent=STYLES["header"], fontSize=7.5,
-                                 leading=9.5)
+_INDICATOR_CELL, _INDICATOR_HEAD = STYLES["inset"], STYLES["inset_header"]
 _FOOTNOTE = ParagraphStyle("footnote", parent=STYLES["small"], spaceBefore=3)
 _MATRIX_CELL = ParagraphStyle("matrix_cell", parent=STYLES["cell_right"], leading=10.5)
 _MATRIX_TOTAL = ParagraphStyle("matrix_total", parent=STYLES["header_right"], leading=10.5)
@@ -90,12 +88,7 @@ _MATRIX_TOTAL = ParagraphStyle("matrix_total", parent=STYLES["header_right"], le
 
 def usd(value) -> str:
     """US dollars as "12,000" (cents only when there are some); "not known" for None."""
-    number = amount(value)
-    if number is None:
-        return NOT_KNOWN
-    if number == number.to_integral_value():
-        return f"{int(number):,}"
-    return f"{number:,.2f}"
+    return money_text(value, NOT_KNOWN)
 
 
 def number(value) -> int | float | None:
@@ -106,26 +99,11 @@ def number(value) -> int | float | None:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _day(value) -> date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return datetime.fromisoformat(value).date()
-
-
 def long_date(value) -> str:
     """12 May 2026."""
-    day = _day(value)
+    day = day_of(value)
     return f"{day.day} {day:%B %Y}" if day else ""
 
-
-def short_date(value) -> str:
-    """12 May 2026, month abbreviated."""
-    day = _day(value)
-    return f"{day.day} {day:%b %Y}" if day else ""
 
 
 def _person(user) -> str:
@@ -437,12 +415,6 @@ def _activity_cell(activity: dict) -> Flowable:
     return Paragraph(text, STYLES["cell"])
 
 
-def _value_with_date(value, when) -> str:
-    text = (value or "").strip() or "not set"
-    day = short_date(when)
-    return f"{text} ({day})" if day else text
-
-
 def _indicator_table(indicators: list[dict]) -> Flowable:
     if not indicators:
         return Paragraph("<i>No indicator.</i>", _INDICATOR_CELL)
@@ -457,19 +429,10 @@ def _indicator_table(indicators: list[dict]) -> Flowable:
         if unit:
             statement += f' <font color="{_muted}">({markup(unit.lower())})</font>'
         rows.append([Paragraph(statement, _INDICATOR_CELL),
-                     cell(_value_with_date(i.get("baseline_value"), i.get("baseline_date"))),
-                     cell(_value_with_date(i.get("target_value"), i.get("target_date"))),
+                     cell(value_with_date(i.get("baseline_value"), i.get("baseline_date"))),
+                     cell(value_with_date(i.get("target_value"), i.get("target_date"))),
                      cell(i.get("verification") or NOT_SET)])
-    total = sum(INDICATOR_WIDTHS)
-    return Table(rows, colWidths=[f"{100 * w / total:.3f}%" for w in INDICATOR_WIDTHS],
-                 hAlign="LEFT", repeatRows=1, style=[
-                     ("FONT", (0, 0), (-1, -1), FONT, 7.5),
-                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                     ("LINEBELOW", (0, 0), (-1, -2), 0.25, RULE),
-                     ("LEFTPADDING", (0, 0), (-1, -1), 3),
-                     ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-                     ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-                     ("BOTTOMPADDING", (0, 0), (-1, -1), 2)])
+    return inset_table(rows, INDICATOR_WIDTHS)
 
 
 ACTIVITIES_PER_TABLE = 25
@@ -699,11 +662,11 @@ def _summary_rows(c: Consolidation, version: ActionPlanVersion | None, departmen
     rows = [["Department", department], ["Plan", TITLE],
             ["Plan cycle", c.data["cycle"]["name"]]]
     if version is None:
-        rows += [["Version", DRAFT], ["As of", _day(c.data.get("made_at"))]]
+        rows += [["Version", DRAFT], ["As of", day_of(c.data.get("made_at"))]]
     else:
-        rows += [["Version", version.number], ["Finalised", _day(version.created_at)],
+        rows += [["Version", version.number], ["Finalised", day_of(version.created_at)],
                  ["Finalised by", _person(version.finalised_by)],
-                 ["Published", _day(version.published_at) if version.published
+                 ["Published", day_of(version.published_at) if version.published
                   else "Not published"],
                  ["Note", version.note or ""]]
     rows += [["Activities", t.activities], ["Indicators", t.indicators],
@@ -740,7 +703,7 @@ def _coverage_sheet(c: Consolidation) -> tuple[list[str], list[list]]:
 def _activity_rows(c: Consolidation) -> list[list]:
     return [[a["office"], area, a.get("strategy") or "", a.get("departmental_objective") or "",
              a["title"], a.get("expected_result") or "", a.get("responsible") or "",
-             _day(a.get("starts_on")), _day(a.get("ends_on")), number(a.get("cost_core")),
+             day_of(a.get("starts_on")), day_of(a.get("ends_on")), number(a.get("cost_core")),
              number(a.get("cost_extra")), ACTIVITY_STATUSES.get(a.get("status"), a.get("status")),
              ", ".join(sorted(a.get("gaps") or []))]
             for area, activities in c.activities_by_area for a in activities]
@@ -749,7 +712,8 @@ def _activity_rows(c: Consolidation) -> list[list]:
 def _indicator_rows(c: Consolidation) -> list[list]:
     return [[a["office"], area, a["title"], i["statement"],
              UNITS.get(i.get("unit"), i.get("unit") or ""), i.get("baseline_value") or "",
-             _day(i.get("baseline_date")), i.get("target_value") or "", _day(i.get("target_date")),
+             day_of(i.get("baseline_date")), i.get("target_value") or "",
+             day_of(i.get("target_date")),
              i.get("verification") or "",
              "Yes" if i.get("sex_disaggregated") else "No"]
             for area, activities in c.activities_by_area for a in activities
@@ -786,7 +750,7 @@ def _overlap_rows(c: Consolidation) -> list[list]:
         rows.append(["Decided", "", p.first["thematic_area"], p.first["strategy"],
                      p.first["office"], p.first["title"], p.second["office"], p.second["title"],
                      p.score or None, DECISIONS.get(d.get("decision"), d.get("decision") or ""),
-                     d.get("note") or "", d.get("by") or "", _day(d.get("at"))])
+                     d.get("note") or "", d.get("by") or "", day_of(d.get("at"))])
     return rows
 
 

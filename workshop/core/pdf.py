@@ -102,6 +102,11 @@ STYLES: dict[str, ParagraphStyle] = {
 }
 
 
+STYLES["inset"] = ParagraphStyle("inset", parent=STYLES["cell"], fontSize=7.5, leading=9.5)
+STYLES["inset_header"] = ParagraphStyle("inset_header", parent=STYLES["header"], fontSize=7.5,
+                                        leading=9.5)
+
+
 def markup(text) -> str:
     """Plain text as Paragraph markup: escaped, line breaks kept, numbers with separators."""
     if text is None:
@@ -247,6 +252,22 @@ def table(headers: Sequence[str], rows: Iterable[Sequence], col_widths=None, num
                           splitInRow=1, style=TableStyle(style), hAlign="LEFT")
     result._fit = (_weights(col_widths, len(headers)), least)
     return result
+
+
+def inset_table(rows: list[list], col_widths: Sequence[float]) -> Table:
+    """A small table set inside a cell of a larger one (an activity's indicators): cells in
+    STYLES["inset"], a rule under each row but the last, the first row repeated on a new page.
+    `col_widths` are relative weights; the table takes the cell's width."""
+    total = sum(col_widths)
+    return Table(rows, colWidths=[f"{100 * w / total:.3f}%" for w in col_widths],
+                 hAlign="LEFT", repeatRows=1, style=[
+                     ("FONT", (0, 0), (-1, -1), FONT, 7.5),
+                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                     ("LINEBELOW", (0, 0), (-1, -2), 0.25, RULE),
+                     ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                     ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+                     ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                     ("BOTTOMPADDING", (0, 0), (-1, -1), 2)])
 
 
 def figure_row(items: Sequence[tuple[str | int, str]], per_row: int = 4) -> Flowable:

@@ -9,18 +9,16 @@ download's name (`filename`) and response.
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, Paragraph, Spacer, Table
+from reportlab.platypus import Flowable, Paragraph, Spacer
 from sqlalchemy import select
 
 from ..assessment.models import Gap
 from ..core.pdf import (
     BOTTOM_MARGIN,
-    FONT,
     FRAME_PADDING,
     MARGIN,
     MUTED,
@@ -32,6 +30,7 @@ from ..core.pdf import (
     build_pdf,
     figure_row,
     heading,
+    inset_table,
     markup,
     para,
     section,
@@ -68,34 +67,36 @@ SPLIT_ROOM = FRAME_HEIGHT / 2
 OUTCOMES = {"submitted": "submitted for review", "returned": "returned for changes",
             "approved": "approved"}
 
-_INDICATOR_CELL = ParagraphStyle("indicator_cell", parent=STYLES["cell"], fontSize=7.5,
-                                 leading=9.5)
-_INDICATOR_HEAD = ParagraphStyle("indicator_head", parent=STYLES["header"], fontSize=7.5,
-                                 leading=9.5)
+_INDICATOR_CELL, _INDICATOR_HEAD = STYLES["inset"], STYLES["inset_header"]
 
 
 # -- words for amounts, dates and states ---------------------------------------------------------
 
 
-def amount(value) -> str:
-    """US dollars as "12,000" (cents only when there are some), "unknown" for None."""
+def amount(value, unknown: str = UNKNOWN) -> str:
+    """US dollars as "12,000" (cents only when there are some), `unknown` for None."""
     if value is None or value == "":
-        return UNKNOWN
+        return unknown
     number = Decimal(str(value))
     if number == number.to_integral_value():
         return f"{int(number):,}"
     return f"{number:,.2f}"
 
 
-def _date(value) -> date | None:
+def day_of(value) -> date | None:
+    """A date, a date and time, or either in ISO form, as a date; None when empty."""
     if value is None or value == "":
         return None
-    return value if isinstance(value, date) else date.fromisoformat(value)
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return datetime.fromisoformat(value).date()
 
 
 def period(starts_on, ends_on) -> str:
     """Apr–Sep 2026, Oct 2026 – Mar 2027, Apr 2026; "from"/"until" when one end is missing."""
-    start, end = _date(starts_on), _date(ends_on)
+    start, end = day_of(starts_on), day_of(ends_on)
     if start is None and end is None:
         return NOT_SET
     if end is None:
@@ -111,11 +112,11 @@ def period(starts_on, ends_on) -> str:
 
 def short_date(value) -> str:
     """1 Sep 2026."""
-    day = _date(value)
+    day = day_of(value)
     return f"{day.day} {day:%b %Y}" if day else ""
 
 
-def _value_with_date(value: str, when) -> str:
+def value_with_date(value: str, when) -> str:
     """3 (1 Sep 2026); "not set" when there is no value."""
     text = (value or "").strip() or "not set"
     day = short_date(when)
@@ -227,21 +228,12 @@ def _indicator_table(indicators: Sequence[dict]) -> Flowable:
         rows.append([
             Paragraph(f"<b>{n}.</b> {markup(i['statement'])}", _INDICATOR_CELL),
             cell(unit),
-            cell(_value_with_date(i.get("baseline_value"), i.get("baseline_date"))),
-            cell(_value_with_date(i.get("target_value"), i.get("target_date"))),
+            cell(value_with_date(i.get("baseline_value"), i.get("baseline_date"))),
+            cell(value_with_date(i.get("target_value"), i.get("target_date"))),
             cell(i.get("verification") or NOT_SET),
             cell("Yes" if i.get("sex_disaggregated") else "No"),
         ])
-    total = sum(INDICATOR_WIDTHS)
-    return Table(rows, colWidths=[f"{100 * w / total:.3f}%" for w in INDICATOR_WIDTHS],
-                 hAlign="LEFT", repeatRows=1, style=[
-                     ("FONT", (0, 0), (-1, -1), FONT, 7.5),
-                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                     ("LINEBELOW", (0, 0), (-1, -2), 0.25, RULE),
-                     ("LEFTPADDING", (0, 0), (-1, -1), 3),
-                     ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-                     ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-                     ("BOTTOMPADDING", (0, 0), (-1, -1), 2)])
+    return inset_table(rows, INDICATOR_WIDTHS)
 
 
 class _ActivityTable(_FittedTable):
