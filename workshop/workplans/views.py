@@ -203,28 +203,40 @@ def edit_objective(objective_id: int):
     return _objective_page(objective.plan, objective)
 
 
-def _objective_page(plan: WorkPlan, objective: Objective | None):
-    form = ObjectiveForm(obj=objective)
+def _row_page(form, plan: WorkPlan, record, save, *, noun: str, anchor, template: str,
+              **context):
+    """The form of one row of a plan under optimistic locking. On a valid post `save()`
+    saves the row and the page goes back to it in the plan (at `anchor(saved)`). A stale
+    save keeps the other person's row, shown as `theirs` beside what was typed (409); a
+    refused value is shown beside its field (422)."""
     theirs = None
     if form.validate_on_submit():
         try:
-            saved = save_objective(objective, plan, title=form.title.data,
-                                   description=form.description.data,
-                                   expected_version=form.seen_version())
+            saved = save()
         except ConflictError:
             db.session.rollback()
-            theirs = db.session.get(Objective, objective.id)
+            theirs = db.session.get(type(record), record.id)
             form.lock_version.data = theirs.lock_version
         except FieldError as error:
             apply_to_form(form, error)
         else:
             db.session.commit()
-            flash("The objective has been saved.", "success")
-            return redirect(_back(plan, f"objective-{saved.id}"))
-    return render_template("workplans/objective_form.html", form=form, plan=plan,
-                           objective=objective, theirs=theirs,
-                           title="Edit objective" if objective else "Add an objective"), (
-        409 if theirs else 422 if form.errors else 200)
+            flash(f"The {noun} has been saved.", "success")
+            return redirect(_back(plan, anchor(saved)))
+    title = f"Edit {noun}" if record else f"Add an {noun}"
+    return render_template(template, form=form, plan=plan, theirs=theirs, title=title,
+                           **context), (409 if theirs else 422 if form.errors else 200)
+
+
+def _objective_page(plan: WorkPlan, objective: Objective | None):
+    form = ObjectiveForm(obj=objective)
+    return _row_page(
+        form, plan, objective,
+        lambda: save_objective(objective, plan, title=form.title.data,
+                               description=form.description.data,
+                               expected_version=form.seen_version()),
+        noun="objective", anchor=lambda saved: f"objective-{saved.id}",
+        template="workplans/objective_form.html", objective=objective)
 
 
 def _activity_form(form: ActivityForm, plan: WorkPlan) -> ActivityForm:
@@ -278,35 +290,23 @@ def _activity_page(plan: WorkPlan, objective: Objective, activity: Activity | No
                     extra="" if activity.cost_extra is None else f"{activity.cost_extra:f}",
                     gap_ids=[g.id for g in activity.gaps])
     form = _activity_form(ActivityForm(obj=activity, data=data), plan)
-    theirs = None
-    if form.validate_on_submit():
+
+    def save():
+        values = _activity_values(form)
+        target = db.session.get(Objective, form.objective_id.data) or objective
+        if target.plan_id != plan.id:
+            raise FieldError("objective_id", "Choose an objective of this plan.")
         try:
-            values = _activity_values(form)
-            target = db.session.get(Objective, form.objective_id.data) or objective
-            if target.plan_id != plan.id:
-                raise FieldError("objective_id", "Choose an objective of this plan.")
-            try:
-                saved = save_activity(activity, target, values,
-                                      expected_version=form.seen_version())
-            except ConflictError:
-                raise
-            except FieldError as error:
-                raise FieldError(FORM_NAMES.get(error.field, error.field),
-                                 error.message) from None
+            return save_activity(activity, target, values,
+                                 expected_version=form.seen_version())
         except ConflictError:
-            db.session.rollback()
-            theirs = db.session.get(Activity, activity.id)
-            form.lock_version.data = theirs.lock_version
-        except FieldError as error:
-            apply_to_form(form, error)
-        else:
-            db.session.commit()
-            flash("The activity has been saved.", "success")
-            return redirect(_back(plan, f"activity-{saved.id}"))
-    return render_template("workplans/activity_form.html", form=form, plan=plan,
-                           activity=activity, theirs=theirs,
-                           title="Edit activity" if activity else "Add an activity"), (
-        409 if theirs else 422 if form.errors else 200)
+            raise
+        except FieldError as error:  # the service's names for the form's fields
+            raise FieldError(FORM_NAMES.get(error.field, error.field), error.message) from None
+
+    return _row_page(form, plan, activity, save, noun="activity",
+                     anchor=lambda saved: f"activity-{saved.id}",
+                     template="workplans/activity_form.html", activity=activity)
 
 
 FORM_NAMES = {"starts_on": "starts", "ends_on": "ends", "cost_core": "core",
@@ -357,30 +357,17 @@ def edit_indicator(indicator_id: int):
 def _indicator_page(activity: Activity, indicator: Indicator | None):
     plan = activity.objective.plan
     form = IndicatorForm(obj=indicator)
-    theirs = None
-    if form.validate_on_submit():
-        try:
-            saved = save_indicator(indicator, activity, IndicatorInput(
-                statement=form.statement.data, kind=form.kind.data, unit=form.unit.data,
-                baseline_value=form.baseline_value.data, baseline_date=form.baseline_date.data,
-                target_value=form.target_value.data, target_date=form.target_date.data,
-                verification=form.verification.data,
-                sex_disaggregated=form.sex_disaggregated.data, direction=form.direction.data),
-                expected_version=form.seen_version())
-        except ConflictError:
-            db.session.rollback()
-            theirs = db.session.get(Indicator, indicator.id)
-            form.lock_version.data = theirs.lock_version
-        except FieldError as error:
-            apply_to_form(form, error)
-        else:
-            db.session.commit()
-            flash("The indicator has been saved.", "success")
-            return redirect(_back(plan, f"activity-{saved.activity_id}"))
-    return render_template("workplans/indicator_form.html", form=form, plan=plan,
-                           activity=activity, indicator=indicator, theirs=theirs,
-                           title="Edit indicator" if indicator else "Add an indicator"), (
-        409 if theirs else 422 if form.errors else 200)
+    return _row_page(
+        form, plan, indicator,
+        lambda: save_indicator(indicator, activity, IndicatorInput(
+            statement=form.statement.data, kind=form.kind.data, unit=form.unit.data,
+            baseline_value=form.baseline_value.data, baseline_date=form.baseline_date.data,
+            target_value=form.target_value.data, target_date=form.target_date.data,
+            verification=form.verification.data,
+            sex_disaggregated=form.sex_disaggregated.data, direction=form.direction.data),
+            expected_version=form.seen_version()),
+        noun="indicator", anchor=lambda saved: f"activity-{saved.activity_id}",
+        template="workplans/indicator_form.html", activity=activity, indicator=indicator)
 
 
 _KINDS = {"objective": Objective, "activity": Activity, "indicator": Indicator}
