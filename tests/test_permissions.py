@@ -102,6 +102,10 @@ ACCESS.update({f"actionplan.{name}": {"gender_unit"} for name in (
     "draft_pdf", "draft_xlsx")})
 
 # API: (endpoint, method) -> roles allowed
+# Monitoring: offices report, the Gender Unit reviews; the dashboard for those who follow the plan.
+_REPORTING = {"focal_point", "participant", "gender_unit"}
+_FOLLOWING = {"gender_unit", "viewer", "admin"}
+ACCESS.update({"monitoring.index": _REPORTING, "monitoring.dashboard": _FOLLOWING})
 API_READ_ALL = ["offices-and-cycles.Offices", "offices-and-cycles.OfficeItem",
                 "offices-and-cycles.Cycles", "offices-and-cycles.CycleItem",
                 "offices-and-cycles.Milestones", "offices-and-cycles.MilestoneItem",

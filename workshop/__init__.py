@@ -65,6 +65,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(workshops.public_bp)
     app.register_blueprint(workplans.bp)
     app.register_blueprint(actionplan.bp)
+    app.register_blueprint(monitoring.bp)
     app.register_blueprint(home.bp)
     from .actionplan.api import register_api as register_actionplan_api
     from .admin.api import register_api as register_admin_api

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from tests.factories import OfficeFactory, make_cycle
+from tests.monitoring.helpers import reporting_office
 from workshop.core.validation import FieldError
 from workshop.extensions import db
 from workshop.monitoring.models import ProgressReport, ReportingPeriod
@@ -43,22 +44,8 @@ def test_a_closed_period_with_every_report_accepted_is_locked(ctx):
     assert period.status == "closed"
 
 
-def _reporting_office():
-    """The five known plans, version 1 published, its first quarter open; OO's report."""
-    from tests.actionplan.helpers import five_plans
-    from workshop.actionplan.services import finalise, publish
-    from workshop.admin.models import PlanCycle
-    from workshop.monitoring.services import report_for
-
-    ids = five_plans()
-    cycle = db.session.get(PlanCycle, ids["cycle"])
-    publish(finalise(cycle, None), None)
-    period = set_periods(cycle, "quarterly", starts_on=date(2026, 7, 1))[0]
-    return ids, period, report_for(period, ids["offices"]["OO"])
-
-
 def test_a_report_lists_the_offices_published_activities(ctx):
-    ids, period, report = _reporting_office()
+    ids, period, report = reporting_office()
     assert sorted(a.activity_id for a in report.activities) == sorted(
         [ids["activities"]["a1"], ids["activities"]["a2"]])
     from workshop.monitoring.services import report_for
@@ -71,7 +58,7 @@ def test_progress_and_measurements_are_checked_against_what_the_indicator_says(c
     from workshop.monitoring.services import save_measurement, save_progress
     from workshop.workplans.models import Activity
 
-    ids, period, report = _reporting_office()
+    ids, period, report = reporting_office()
     a1 = db.session.get(Activity, ids["activities"]["a1"])
     people, share = a1.indicators
     people.sex_disaggregated = True
@@ -110,7 +97,7 @@ def test_evidence_files_are_checked_for_type_and_size(ctx):
     from workshop.monitoring.services import add_evidence, save_measurement
     from workshop.workplans.models import Activity
 
-    ids, period, report = _reporting_office()
+    ids, period, report = reporting_office()
     indicator = db.session.get(Activity, ids["activities"]["a1"]).indicators[0]
     measurement = save_measurement(report, indicator, value="12")
     kept = add_evidence(measurement, "C:\\Users\\focal\\attendance.pdf",
@@ -137,7 +124,7 @@ def test_submit_return_correct_and_accept(ctx):
         submit_report,
     )
 
-    ids, period, report = _reporting_office()
+    ids, period, report = reporting_office()
     a1 = ids["activities"]["a1"]
     with pytest.raises(FieldError, match="at least one activity"):
         submit_report(report, None)

@@ -19,8 +19,12 @@ class Office(TimestampMixin, Audited, db.Model):
     acronym: Mapped[str] = mapped_column(String(20), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(default=True)
+    # Who heads the office: an overdue progress report is escalated to them.
+    head_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL", use_alter=True))
 
-    users = relationship("User", back_populates="office")
+    users = relationship("User", back_populates="office", foreign_keys="User.office_id")
+    head = relationship("User", foreign_keys=[head_id])
 
     def __str__(self) -> str:
         return f"{self.name} ({self.acronym})"

@@ -34,7 +34,8 @@ class User(TimestampMixin, Audited, db.Model):
     session_version: Mapped[int] = mapped_column(default=1)
     last_sign_in_at: Mapped[datetime | None]
 
-    office = relationship("Office", back_populates="users", lazy="joined")
+    office = relationship("Office", back_populates="users", lazy="joined",
+                          foreign_keys=[office_id])
     role_links: Mapped[list["UserRole"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )

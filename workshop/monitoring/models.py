@@ -7,11 +7,15 @@ from decimal import Decimal
 
 from sqlalchemy import (
     CheckConstraint,
+    Column,
+    Float,
     ForeignKey,
     LargeBinary,
     Numeric,
     String,
+    Table,
     Text,
+    Unicode,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
@@ -231,3 +235,13 @@ class Notification(TimestampMixin, db.Model):
     emailed_at: Mapped[datetime | None]
 
     user = relationship("User")
+
+
+# The scheduler's own table (APScheduler's SQLAlchemyJobStore): declared here, in the shape the
+# job store gives it, so that the migrations create it and the schema check knows it.
+scheduler_jobs = Table(
+    "apscheduler_jobs", db.metadata,
+    Column("id", Unicode(191), primary_key=True),
+    Column("next_run_time", Float(25), index=True),
+    Column("job_state", LargeBinary, nullable=False),
+)

@@ -144,6 +144,9 @@ class Activity(TimestampMixin, Audited, Locked, db.Model):
     cost_core: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     cost_extra: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     status: Mapped[str] = mapped_column(String(10), default="planned")
+    # The activity of an earlier cycle this one carries on, when it was carried over.
+    carried_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plan_activities.id", ondelete="SET NULL"), index=True)
 
     objective: Mapped[Objective] = relationship(back_populates="activities")
     thematic_area = relationship("ThematicArea")
@@ -185,6 +188,11 @@ class Indicator(TimestampMixin, Audited, Locked, db.Model):
     verification: Mapped[str] = mapped_column(Text, default="")
     sex_disaggregated: Mapped[bool] = mapped_column(default=False)
     direction: Mapped[str] = mapped_column(String(8), default="increase")
+    # Cumulative: each period reports the value to date. Otherwise each period reports what
+    # happened in it, and the periods add up.
+    cumulative: Mapped[bool] = mapped_column(default=True)
+    carried_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plan_indicators.id", ondelete="SET NULL"), index=True)
 
     activity: Mapped[Activity] = relationship(back_populates="indicators")
 
