@@ -150,3 +150,17 @@ def test_activities_and_indicators_move_within_the_plan(ctx):
     db.session.flush()
     assert [i.statement for i in second.indicators] == ["Checklist issued"]
     assert moved.indicators == []
+
+
+def test_only_a_number_can_add_up_period_by_period(ctx):
+    plan, objective, activity = _draft()
+    people = save_indicator(None, activity, IndicatorInput(
+        statement="Planners trained", unit="number", baseline_value="0", target_value="40",
+        cumulative=False))
+    assert people.cumulative is False
+    with pytest.raises(FieldError, match="Only a number can add up") as refused:
+        save_indicator(None, activity, IndicatorInput(
+            statement="Share of plans checked", unit="percent", cumulative=False))
+    assert refused.value.field == "cumulative"
+    assert [i.statement for i in activity.indicators] == ["Checklist issued",
+                                                           "Planners trained"]

@@ -77,7 +77,7 @@ def _indicator(statement, **values) -> dict:
     return {"id": ANY, "statement": statement, "kind": "quantitative", "unit": "number",
             "baseline_value": "", "baseline_date": None, "target_value": "",
             "target_date": None, "verification": "", "sex_disaggregated": False,
-            "direction": "increase", **values}
+            "direction": "increase", "cumulative": True, **values}
 
 
 def test_the_plan_becomes_what_the_uploaded_workbook_says(ctx):
@@ -111,7 +111,7 @@ def test_the_plan_becomes_what_the_uploaded_workbook_says(ctx):
                          "Direction": "Increase"})
     _append(indicators, {"Activity": "Train focal points", "Statement": "Focal points trained",
                          "Unit": "Number", "Baseline": 0, "Target": 10,
-                         "Sex-disaggregated": "Yes"})
+                         "Sex-disaggregated": "Yes", "Counting": "Per period"})
 
     report = apply_workbook(plan, _bytes(book))
 
@@ -139,7 +139,8 @@ def test_the_plan_becomes_what_the_uploaded_workbook_says(ctx):
         "starts_on": "2026-06-01", "ends_on": "2026-12-31", "cost_core": "5000.00",
         "cost_extra": None, "status": "ongoing", "gaps": ["G-02"],
         "indicators": [_indicator("Focal points trained", baseline_value="0",
-                                  target_value="10", sex_disaggregated=True)]}]
+                                  target_value="10", sex_disaggregated=True,
+                                  cumulative=False)]}]
     assert _current_snapshot(plan) == expected
     assert db.session.get(Indicator, issued).lock_version == 1  # unchanged, not saved again
 
@@ -275,7 +276,8 @@ def test_the_blank_workbook_offers_lists_and_fills_an_empty_plan(ctx):
     activities, indicators = drop_downs(book["Activities"]), drop_downs(book["Indicators"])
     assert set(activities) == {"Objective", "Thematic area", "Strategy", "Responsible",
                                "Status"}
-    assert set(indicators) == {"Activity", "Kind", "Unit", "Sex-disaggregated", "Direction"}
+    assert set(indicators) == {"Activity", "Kind", "Unit", "Sex-disaggregated", "Direction",
+                               "Counting"}
     assert activities["Objective"][0].startswith("'Objectives'!$B$2:$B$")
     assert indicators["Activity"][0].startswith("'Activities'!$C$2:$C$")
     assert activities["Responsible"][1] is False  # a suggestion: other units can be typed
@@ -327,3 +329,19 @@ def test_a_submitted_plan_does_not_take_uploads(ctx):
     submit_plan(plan, make_user("focal_point", office=plan.office))
     with pytest.raises(FieldError):
         apply_workbook(plan, data)
+
+
+def test_a_workbook_from_before_the_counting_column_keeps_each_indicators_counting(ctx):
+    plan, objective, activity = _draft()
+    people = save_indicator(None, activity, IndicatorInput(
+        statement="Planners trained", baseline_value="0", target_value="40", cumulative=False))
+    book = _open(plan_workbook(plan))
+    indicators = book["Indicators"]
+    indicators.delete_cols(_headers(indicators).index("Counting") + 1)
+    _set(indicators, _find(indicators, "Statement", "Planners trained"), "Target", "50")
+
+    report = apply_workbook(plan, _bytes(book))
+
+    assert report.ok, report.errors
+    assert report.indicators.changed == ["Planners trained"]
+    assert (people.target_value, people.cumulative) == ("50", False)

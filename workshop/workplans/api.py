@@ -176,6 +176,9 @@ class IndicatorSchema(Schema):
     sex_disaggregated = fields.Boolean(load_default=False)
     direction = fields.String(load_default="increase", validate=validate.OneOf(
         list(DIRECTIONS)))
+    cumulative = fields.Boolean(load_default=True, metadata={
+        "description": "True: each period reports the value to date. False: each period "
+                       "reports what happened in it, and the periods add up (numbers only)."})
     position = Position()
     lock_version = fields.Integer(dump_only=True, metadata={
         "description": "Grows with every change; send it back with the next one."})
@@ -250,7 +253,7 @@ ACTIVITY_FIELDS = ("title", "description", "thematic_area_id", "strategy_id",
                    "cost_extra", "status")
 INDICATOR_FIELDS = ("statement", "kind", "unit", "baseline_value", "baseline_date",
                     "target_value", "target_date", "verification", "sex_disaggregated",
-                    "direction")
+                    "direction", "cumulative")
 
 
 def _activity_data(activity: Activity) -> dict:
@@ -669,6 +672,7 @@ class SnapshotIndicatorSchema(Schema):
     verification = fields.String()
     sex_disaggregated = fields.Boolean()
     direction = fields.String()
+    cumulative = fields.Boolean(load_default=True)
 
 
 class SnapshotActivitySchema(Schema):

@@ -84,6 +84,10 @@ class IndicatorForm(_Locked):
     verification = TextAreaField("Means of verification", validators=[Length(max=5000)],
                                  render_kw={"rows": 2})
     sex_disaggregated = BooleanField("Measured separately for women and men")
+    counting = SelectField(
+        "Each period reports", default="cumulative",
+        choices=[("cumulative", "The value to date (cumulative)"),
+                 ("per_period", "What happened in the period (periods add up)")])
     submit = SubmitField("Save indicator")
 
 

@@ -26,6 +26,8 @@ ACTIVITY_STATUSES = {"planned": "Planned", "ongoing": "Ongoing", "completed": "C
 INDICATOR_KINDS = {"quantitative": "Quantitative", "qualitative": "Qualitative"}
 UNITS = {"number": "Number", "percent": "Per cent", "yes_no": "Yes/no", "text": "Text"}
 DIRECTIONS = {"increase": "Increase", "decrease": "Decrease"}
+# How an indicator's periods are reported: the value to date, or what each period added.
+COUNTING = {"cumulative": "Cumulative", "per_period": "Per period"}
 
 
 def _in(values) -> str:

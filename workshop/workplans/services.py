@@ -292,6 +292,7 @@ class IndicatorInput:
     verification: str = ""
     sex_disaggregated: bool = False
     direction: str = "increase"
+    cumulative: bool = True
 
 
 def check_indicator(data: IndicatorInput) -> None:
@@ -303,6 +304,9 @@ def check_indicator(data: IndicatorInput) -> None:
         raise FieldError("unit", "Choose number, per cent, yes/no or text.")
     if data.direction not in DIRECTIONS:
         raise FieldError("direction", "Choose increase or decrease.")
+    if not data.cumulative and data.unit != "number":
+        raise FieldError("cumulative", "Only a number can add up period by period; a per cent, "
+                                       "yes/no or text is reported as it stands to date.")
     for field, value in (("baseline_value", data.baseline_value),
                          ("target_value", data.target_value)):
         text = _text(value, 200, field, "The value")
@@ -345,6 +349,7 @@ def save_indicator(indicator: Indicator | None, activity: Activity, data: Indica
     indicator.baseline_date, indicator.target_date = data.baseline_date, data.target_date
     indicator.verification = (data.verification or "").strip()
     indicator.sex_disaggregated = bool(data.sex_disaggregated)
+    indicator.cumulative = bool(data.cumulative)
     db.session.flush()
     return indicator
 
@@ -435,7 +440,7 @@ def indicator_snapshot(i: Indicator) -> dict:
             "baseline_value": i.baseline_value, "baseline_date": plain(i.baseline_date),
             "target_value": i.target_value, "target_date": plain(i.target_date),
             "verification": i.verification, "sex_disaggregated": i.sex_disaggregated,
-            "direction": i.direction}
+            "direction": i.direction, "cumulative": i.cumulative}
 
 
 def snapshot(plan: WorkPlan) -> dict:

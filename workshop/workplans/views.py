@@ -357,6 +357,8 @@ def edit_indicator(indicator_id: int):
 def _indicator_page(activity: Activity, indicator: Indicator | None):
     plan = activity.objective.plan
     form = IndicatorForm(obj=indicator)
+    if indicator is not None and not form.is_submitted():
+        form.counting.data = "cumulative" if indicator.cumulative else "per_period"
     return _row_page(
         form, plan, indicator,
         lambda: save_indicator(indicator, activity, IndicatorInput(
@@ -364,7 +366,8 @@ def _indicator_page(activity: Activity, indicator: Indicator | None):
             baseline_value=form.baseline_value.data, baseline_date=form.baseline_date.data,
             target_value=form.target_value.data, target_date=form.target_date.data,
             verification=form.verification.data,
-            sex_disaggregated=form.sex_disaggregated.data, direction=form.direction.data),
+            sex_disaggregated=form.sex_disaggregated.data, direction=form.direction.data,
+            cumulative=form.counting.data != "per_period"),
             expected_version=form.seen_version()),
         noun="indicator", anchor=lambda saved: f"activity-{saved.activity_id}",
         template="workplans/indicator_form.html", activity=activity, indicator=indicator)

@@ -35,6 +35,7 @@ from ..core.validation import FieldError
 from ..extensions import db
 from .models import (
     ACTIVITY_STATUSES,
+    COUNTING,
     DIRECTIONS,
     INDICATOR_KINDS,
     UNITS,
@@ -65,6 +66,9 @@ from .services import (
 OBJECTIVES, ACTIVITIES, INDICATORS = "Objectives", "Activities", "Indicators"
 SHEETS = (OBJECTIVES, ACTIVITIES, INDICATORS)
 ID, VERSION = "ID", "Version"
+# Added after the first workbooks went out: a workbook without it keeps the indicators' counting.
+COUNTING_COLUMN = "Counting"
+OPTIONAL_COLUMNS = {VERSION, COUNTING_COLUMN}
 
 # (header, width) of each sheet's columns, in order; "Version" is hidden.
 COLUMNS = {
@@ -76,7 +80,7 @@ COLUMNS = {
     INDICATORS: ((ID, 8), ("Activity", 45), ("Statement", 50), ("Kind", 14), ("Unit", 10),
                  ("Baseline", 12), ("Baseline date", 13), ("Target", 12), ("Target date", 12),
                  ("Means of verification", 40), ("Sex-disaggregated", 17), ("Direction", 11),
-                 (VERSION, 8)),
+                 (COUNTING_COLUMN, 12), (VERSION, 8)),
 }
 HEADERS = {sheet: [name for name, _ in columns] for sheet, columns in COLUMNS.items()}
 
@@ -91,7 +95,8 @@ INDICATOR_FIELDS = {"statement": "Statement", "kind": "Kind", "unit": "Unit",
                     "baseline_value": "Baseline", "baseline_date": "Baseline date",
                     "target_value": "Target", "target_date": "Target date",
                     "verification": "Means of verification",
-                    "sex_disaggregated": "Sex-disaggregated", "direction": "Direction"}
+                    "sex_disaggregated": "Sex-disaggregated", "direction": "Direction",
+                    "cumulative": COUNTING_COLUMN}
 
 MAX_ROWS = 2000  # a sheet of a work plan; more is not a plan
 EXTRA_ROWS = 300  # rows below the last one that get the drop-downs
@@ -165,7 +170,7 @@ def _rows(plan: WorkPlan | None) -> dict[str, list[list]]:
                     i.baseline_value, _period_text(i.baseline_date), i.target_value,
                     _period_text(i.target_date, end=True), i.verification,
                     "Yes" if i.sex_disaggregated else "No", DIRECTIONS[i.direction],
-                    i.lock_version])
+                    COUNTING["cumulative" if i.cumulative else "per_period"], i.lock_version])
     return rows
 
 
@@ -359,6 +364,7 @@ def _workbook(cycle: PlanCycle, office: Office, plan: WorkPlan | None) -> bytes:
         "Unit": list(UNITS.values()),
         "Sex-disaggregated": ["Yes", "No"],
         "Direction": list(DIRECTIONS.values()),
+        COUNTING_COLUMN: list(COUNTING.values()),
     }
     source = {}
     for number, (header, values) in enumerate(choices.items(), start=1):
@@ -379,7 +385,7 @@ def _workbook(cycle: PlanCycle, office: Office, plan: WorkPlan | None) -> bytes:
         _drop_down(book, ACTIVITIES, header, last[ACTIVITIES], source[header])
     _drop_down(book, ACTIVITIES, "Responsible", last[ACTIVITIES], source["Responsible"],
                strict=False)
-    for header in ("Kind", "Unit", "Sex-disaggregated", "Direction"):
+    for header in ("Kind", "Unit", "Sex-disaggregated", "Direction", COUNTING_COLUMN):
         _drop_down(book, INDICATORS, header, last[INDICATORS], source[header])
 
     for name, value in ((CYCLE_PROPERTY, cycle.id), (OFFICE_PROPERTY, office.id),
@@ -566,7 +572,8 @@ class _Reader:
             name = wanted.get(_key(_plain(value)))
             if name is not None:
                 found.setdefault(name, index)
-        missing = [name for name in HEADERS[title] if name not in found and name != VERSION]
+        missing = [name for name in HEADERS[title] if name not in found
+                   and name not in OPTIONAL_COLUMNS]
         for name in missing:
             self.error(title, 1, name, "This column is missing; keep the columns of the "
                                        "downloaded workbook and their headers.")
@@ -713,6 +720,13 @@ class _Reader:
             return False
         return answer
 
+    def counting(self, sheet: str, number: int, values: dict, record) -> bool:
+        """Cumulative or per period: as the row says, else as the indicator was."""
+        if COUNTING_COLUMN not in values or _blank(values[COUNTING_COLUMN]):
+            return record.cumulative if record is not None else True
+        return self.choice(sheet, number, COUNTING_COLUMN, values[COUNTING_COLUMN], COUNTING,
+                           "cumulative") == "cumulative"
+
     # -- sheets
 
     def read_objectives(self, rows, result: Result) -> None:
@@ -788,7 +802,8 @@ class _Reader:
                 verification=_plain(v["Means of verification"]),
                 sex_disaggregated=self.yes_no(sheet, number, v["Sex-disaggregated"]),
                 direction=self.choice(sheet, number, "Direction", v["Direction"], DIRECTIONS,
-                                      "increase"))
+                                      "increase"),
+                cumulative=self.counting(sheet, number, v, record))
             try:
                 check_indicator(data)
             except FieldError as error:
@@ -912,7 +927,7 @@ def _indicator_input(indicator: Indicator) -> IndicatorInput:
         baseline_value=indicator.baseline_value, baseline_date=indicator.baseline_date,
         target_value=indicator.target_value, target_date=indicator.target_date,
         verification=indicator.verification, sex_disaggregated=indicator.sex_disaggregated,
-        direction=indicator.direction)
+        direction=indicator.direction, cumulative=indicator.cumulative)
 
 
 def _place(record, position: int) -> None:
