@@ -40,6 +40,31 @@ def test_office_with_a_taken_acronym_is_refused_at_the_acronym(app, admin_client
     assert 'value="Public Diplomacy"' in response.text and "Kept text" in response.text
 
 
+def test_an_office_names_its_head_who_must_be_an_active_user(app, admin_client):
+    from workshop.admin.models import Office
+
+    with app.app_context():
+        office = OfficeFactory(name="Police Division", acronym="PD")
+        head = make_user("participant", office=office, name="Pat Head", email="head@example.org")
+        gone = make_user("participant", office=office, name="Left Already")
+        gone.active = False
+        db.session.commit()
+        office_id, head_id, gone_id = office.id, head.id, gone.id
+    form = admin_client.get(f"/admin/offices/{office_id}").text
+    assert "Pat Head (head@example.org)" in form and "Left Already" not in form
+    data = {"name": "Police Division", "acronym": "PD", "active": "y"}
+    response = admin_client.post(f"/admin/offices/{office_id}", data={**data,
+                                                                      "head_id": gone_id})
+    assert response.status_code == 422
+    assert _error_for(response.text, "head_id") == (
+        "Choose an active user as the head of the office.")
+    response = admin_client.post(f"/admin/offices/{office_id}", data={**data,
+                                                                      "head_id": head_id})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(Office, office_id).head.name == "Pat Head"
+
+
 def test_a_cycle_must_end_after_it_starts(admin_client):
     response = admin_client.post("/admin/cycles/new", data={
         "name": "2010-2011", "start_date": "2011-12-31", "end_date": "2010-01-01",

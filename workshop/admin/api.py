@@ -43,6 +43,9 @@ class OfficeSchema(Schema):
     acronym = Text(required=True, validate=validate.Length(min=1, max=20))
     description = Text(load_default="", validate=validate.Length(max=5000))
     active = fields.Boolean(load_default=True)
+    head_id = fields.Integer(allow_none=True, load_default=None, metadata={
+        "description": "The user who heads the office; overdue progress reports are "
+                       "escalated to them."})
 
 
 @blp.route("/offices")
@@ -88,7 +91,8 @@ class OfficeItem(MethodView):
     def patch(self, data, office_id):
         """Change an office."""
         office = db.get_or_404(Office, office_id)
-        values = {k: getattr(office, k) for k in ("name", "acronym", "description", "active")}
+        values = {k: getattr(office, k) for k in ("name", "acronym", "description", "active",
+                                                  "head_id")}
         values.update(data)
         save_office(office, **values)
         db.session.commit()

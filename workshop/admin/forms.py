@@ -58,6 +58,9 @@ class OfficeForm(FlaskForm):
     acronym = StringField("Acronym", validators=[DataRequired(), Length(max=20)])
     description = TextAreaField("Description", validators=[Length(max=5000)])
     active = BooleanField("Active", default=True)
+    head_id = OptionalIntSelectField(
+        "Head of office", choices=[], validate_choice=False,
+        description="Overdue progress reports are escalated to this person.")
     submit = SubmitField("Save office")
 
 

@@ -28,8 +28,9 @@ def _unique(model, column, value, field: str, message: str, exclude_id=None, *sc
 
 
 def save_office(office: Office | None, *, name: str, acronym: str, description: str = "",
-                active: bool = True) -> Office:
-    """Create an office (when `office` is None) or update it."""
+                active: bool = True, head_id: int | None = None) -> Office:
+    """Create an office (when `office` is None) or update it. `head_id` names the user who
+    heads it, to whom overdue progress reports are escalated."""
     name, acronym = name.strip(), acronym.strip().upper()
     if not name:
         raise FieldError("name", "Give the office a name.")
@@ -37,6 +38,12 @@ def save_office(office: Office | None, *, name: str, acronym: str, description: 
         raise FieldError("acronym", "Give the office an acronym.")
     if len(acronym) > Office.acronym.type.length:  # a few letters grow in upper case (ß → SS)
         raise FieldError("acronym", f"Use at most {Office.acronym.type.length} letters.")
+    if head_id is not None:
+        from ..auth.models import User
+
+        head = db.session.get(User, head_id)
+        if head is None or not head.active:
+            raise FieldError("head_id", "Choose an active user as the head of the office.")
     exclude = office.id if office else None
     _unique(Office, Office.name, name, "name", "Another office has this name.", exclude)
     _unique(Office, Office.acronym, acronym, "acronym", "Another office has this acronym.",
@@ -47,6 +54,7 @@ def save_office(office: Office | None, *, name: str, acronym: str, description: 
     office.name, office.acronym = name, acronym
     office.description = (description or "").strip()
     office.active = active
+    office.head_id = head_id
     db.session.flush()
     return office
 

@@ -198,10 +198,14 @@ def edit_office(office_id: int):
 
 def _office_form(office: Office | None):
     form = OfficeForm(obj=office)
+    form.head_id.choices = [(None, "Not set")] + [
+        (u.id, f"{u.name} ({u.email})") for u in db.session.scalars(
+            select(User).where(User.active).order_by(User.name))]
     if form.validate_on_submit():
         try:
             office = save_office(office, name=form.name.data, acronym=form.acronym.data,
-                                 description=form.description.data, active=form.active.data)
+                                 description=form.description.data, active=form.active.data,
+                                 head_id=form.head_id.data)
         except FieldError as error:
             apply_to_form(form, error)
         else:
