@@ -101,11 +101,12 @@ ACCESS.update({f"actionplan.{name}": {"gender_unit"} for name in (
     "objectives", "objective", "remove_objective", "finalise_version", "publish_version",
     "draft_pdf", "draft_xlsx")})
 
-# API: (endpoint, method) -> roles allowed
 # Monitoring: offices report, the Gender Unit reviews; the dashboard for those who follow the plan.
 _REPORTING = {"focal_point", "participant", "gender_unit"}
 _FOLLOWING = {"gender_unit", "viewer", "admin"}
 ACCESS.update({"monitoring.index": _REPORTING, "monitoring.dashboard": _FOLLOWING})
+
+# API: (endpoint, method) -> roles allowed
 API_READ_ALL = ["offices-and-cycles.Offices", "offices-and-cycles.OfficeItem",
                 "offices-and-cycles.Cycles", "offices-and-cycles.CycleItem",
                 "offices-and-cycles.Milestones", "offices-and-cycles.MilestoneItem",
@@ -180,8 +181,32 @@ API_ACTIONPLAN = {
                             ("CycleVersions", "POST"), ("CycleVersionPublish", "POST"))},
 }
 
+# Monitoring: office staff read and write their own office's reports (the world's report is of
+# their office), the focal point submits; the Gender Unit lays out and closes periods and
+# decides; the Gender Unit, the viewer and the administrator read everything. Notifications are
+# everyone's own.
+_MONITOR_READ = {"focal_point", "participant", "gender_unit", "viewer", "admin"}
+_OFFICE_STAFF = {"focal_point", "participant"}
+API_MONITORING = {
+    **{(f"monitoring-api.{name}", "GET"): _MONITOR_READ for name in (
+        "Periods", "PeriodItem", "PeriodReports", "ReportItem", "ReportMeasurements")},
+    ("monitoring-api.Periods", "PUT"): {"gender_unit"},
+    ("monitoring-api.PeriodStatus", "PUT"): {"gender_unit"},
+    ("monitoring-api.StartReport", "POST"): _OFFICE_STAFF,
+    ("monitoring-api.ReportActivity", "PUT"): _OFFICE_STAFF,
+    ("monitoring-api.ReportMeasurement", "PUT"): _OFFICE_STAFF,
+    ("monitoring-api.ReportSubmit", "POST"): {"focal_point"},
+    ("monitoring-api.ReportAccept", "POST"): {"gender_unit"},
+    ("monitoring-api.ReportReturn", "POST"): {"gender_unit"},
+    ("monitoring-api.Notifications", "GET"): EVERYONE,
+    ("monitoring-api.NotificationsRead", "POST"): EVERYONE,
+    ("monitoring-api.NotificationRead", "POST"): EVERYONE,
+}
+
 
 def api_access(endpoint: str, method: str):
+    if endpoint.startswith("monitoring-api."):
+        return API_MONITORING[endpoint, method]
     if endpoint.startswith("work-plans-api."):
         return API_WORKPLANS[endpoint, method]
     if endpoint.startswith("action-plan-api."):
@@ -247,6 +272,7 @@ def world(app):
             **_plan_ids(cycle, office),
         }
         _published_action_plan(cycle)
+        ids.update(_monitoring_ids(cycle, office, ids, users["viewer"]))
         db.session.commit()
         ids_by_user = {role: users[role].get_id() for role in ROLES}
     return {"ids": ids, "users": ids_by_user, "tokens": tokens, "token_ids": token_ids}
@@ -280,6 +306,36 @@ def _published_action_plan(cycle) -> None:
     db.session.add(ActionPlanVersion(cycle_id=cycle.id, number=1, content=load_content(cycle),
                                      published_at=datetime(2026, 8, 1)))
     db.session.flush()
+
+
+def _monitoring_ids(cycle, office, ids, reader) -> dict:
+    """The office's report for the cycle's first quarter, on the world's activity, with a
+    measurement and an evidence file; a notification for the viewer."""
+    from workshop.monitoring.models import (
+        ActivityProgress,
+        EvidenceFile,
+        Measurement,
+        ProgressReport,
+    )
+    from workshop.monitoring.notifications import notify
+    from workshop.monitoring.services import set_periods
+
+    period = set_periods(cycle, "quarterly")[0]
+    report = ProgressReport(period=period, office_id=office.id, activities=[
+        ActivityProgress(activity_id=ids["activity_id"], status="on_track",
+                         narrative="Under way.")])
+    measurement = Measurement(indicator_id=ids["indicator_id"], source="Matrix")
+    measurement.evidence.append(EvidenceFile(filename="matrix.txt", content_type="text/plain",
+                                             size=6, sha256="0" * 64, data=b"matrix"))
+    report.measurements.append(measurement)
+    db.session.add(report)
+    notify(reader.id, "matrix", kind="reminder", title="Matrix notification")
+    db.session.flush()
+    from workshop.monitoring.models import Notification
+
+    return {"period_id": period.id, "report_id": report.id,
+            "evidence_id": measurement.evidence[0].id,
+            "notification_id": db.session.scalar(db.select(Notification.id))}
 
 
 def _workshop_ids(cycle, office) -> dict:

@@ -71,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
     from .admin.api import register_api as register_admin_api
     from .assessment.api import register_api as register_assessment_api
     from .auth.api import register_api as register_auth_api
+    from .monitoring.api import register_api as register_monitoring_api
     from .workplans.api import register_api as register_workplans_api
     from .workshops.api import register_api as register_workshops_api
 
@@ -80,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     register_workshops_api(api)
     register_workplans_api(api)
     register_actionplan_api(api)
+    register_monitoring_api(api)
 
 
 def register_errorhandlers(app: Flask) -> None:

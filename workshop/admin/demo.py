@@ -43,8 +43,10 @@ OFFICE_PEOPLE = [
 
 
 def cycle_dates(on: date) -> tuple[date, date]:
-    """A two-year cycle that started in January some ten months before `on`."""
-    start = date((on - timedelta(days=300)).year, 1, 1)
+    """A two-year cycle that started in January a year or more before `on`: far enough into
+    monitoring that at least two quarters have been reported on (`on` may fall in the first
+    half of the January after it ended, while its last reports are due)."""
+    start = date((on - timedelta(days=380)).year, 1, 1)
     return start, date(start.year + 1, 12, 31)
 
 
