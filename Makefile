@@ -20,9 +20,13 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(VENV)/.installed $@
 
+# The scheduler (reminders, escalations, digest, e-mail) runs beside the development server
+# and stops with it.
 run: $(VENV)/.installed
 	$(FLASK) db upgrade
 	$(FLASK) demo-data --if-empty
+	$(FLASK) scheduler & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler' EXIT; trap 'exit 130' INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # Debian packages the tests need: Chromium for the browser tests, PostgreSQL for the second

@@ -46,6 +46,8 @@ PAGES = [
     ("Action plan overlaps (live)", "/action-plan/{cycle}/overlaps"),
     ("Action plan version 1", "/action-plan/{cycle}/versions/1"),
     ("Action plan version 1 PDF", "/action-plan/{cycle}/versions/1/plan.pdf"),
+    ("Monitoring dashboard", "/monitoring/dashboard?cycle={cycle}"),
+    ("Monitoring: indicators behind", "/monitoring/dashboard/indicators?cycle={cycle}&behind=1"),
 ]
 REPEAT = int(os.environ.get("BENCH_REPEAT", "15"))
 SLOW, SLOW_REPEAT = 1.0, 3

@@ -104,7 +104,22 @@ ACCESS.update({f"actionplan.{name}": {"gender_unit"} for name in (
 # Monitoring: offices report, the Gender Unit reviews; the dashboard for those who follow the plan.
 _REPORTING = {"focal_point", "participant", "gender_unit"}
 _FOLLOWING = {"gender_unit", "viewer", "admin"}
-ACCESS.update({"monitoring.index": _REPORTING, "monitoring.dashboard": _FOLLOWING})
+_MONITOR_READ_PAGES = _REPORTING | _FOLLOWING
+ACCESS.update({f"monitoring.{name}": _MONITOR_READ_PAGES for name in (
+    "index", "period", "report", "evidence")})
+ACCESS.update({f"monitoring.{name}": {"participant", "focal_point"} for name in (
+    "start_report", "save_activity", "save_measurement", "remove_evidence")})
+ACCESS.update({f"monitoring.{name}": {"gender_unit"} for name in (
+    "set_periods", "close_period", "reopen_period", "accept_report", "return_report")})
+ACCESS.update({"monitoring.submit_report": {"focal_point"},
+               "monitoring.dashboard": _FOLLOWING,
+               "monitoring.dashboard_activities": _FOLLOWING,
+               "monitoring.dashboard_indicators": _FOLLOWING,
+               "monitoring.inbox": EVERYONE, "monitoring.read_all": EVERYONE,
+               "monitoring.read_notification": EVERYONE,
+               "monitoring.review": _FOLLOWING, "monitoring.review_report_pdf": _FOLLOWING,
+               "monitoring.measurements_xlsx": _FOLLOWING,
+               "monitoring.next_cycle": {"gender_unit"}})
 
 # API: (endpoint, method) -> roles allowed
 API_READ_ALL = ["offices-and-cycles.Offices", "offices-and-cycles.OfficeItem",

@@ -1,7 +1,7 @@
-"""Command-line tasks: `flask --app wsgi seed`, `demo-data`, `create-admin`."""
+"""Command-line tasks: `flask --app wsgi seed`, `demo-data`, `create-admin`, `scheduler`."""
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import func, select
 
 from .core.hooks import demo_steps
@@ -54,3 +54,12 @@ def register_cli(app: Flask) -> None:
             raise click.ClickException(error.message) from error
         db.session.commit()
         click.echo(f"Administrator {email} created.")
+
+    @app.cli.command("scheduler")
+    def scheduler():
+        """Run the scheduled jobs until stopped: reminders and escalations of progress reports
+        (daily), the Gender Unit's digest (Mondays) and e-mail. Run one such process."""
+        from .monitoring.jobs import run_scheduler
+
+        click.echo("Scheduler running; stop it with Ctrl+C.")
+        run_scheduler(current_app._get_current_object())

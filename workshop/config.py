@@ -10,6 +10,14 @@ import secrets
 from pathlib import Path
 
 
+def _flag(name: str, default: bool = False) -> bool:
+    """An on/off setting from the environment: 1, true, yes or on mean on."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
 def _instance_secret(instance_path: str) -> str:
     """Return the development secret key kept in the instance folder, creating it once."""
     path = Path(instance_path) / "secret_key"
@@ -41,6 +49,22 @@ class Config:
     # Two activities of different offices whose titles score this much (out of 100) are alike.
     OVERLAP_THRESHOLD = int(os.environ.get("OVERLAP_THRESHOLD", "75"))
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    # Follow-up of progress reports by the scheduler (`flask scheduler`), times in UTC.
+    REMINDER_DAYS_BEFORE = int(os.environ.get("REMINDER_DAYS_BEFORE", "7"))
+    ESCALATION_INTERVAL_DAYS = int(os.environ.get("ESCALATION_INTERVAL_DAYS", "7"))
+    FOLLOW_UP_HOUR = int(os.environ.get("FOLLOW_UP_HOUR", "6"))  # daily reminders, escalations
+    DIGEST_HOUR = int(os.environ.get("DIGEST_HOUR", "7"))  # the Gender Unit's Monday digest
+    # E-mail: notifications are sent by e-mail too when MAIL_SERVER is set.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = _flag("MAIL_USE_TLS")  # STARTTLS on a plain connection (port 587)
+    MAIL_USE_SSL = _flag("MAIL_USE_SSL")  # TLS from the start (port 465)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "Workshop <workshop@localhost>")
+    MAIL_INTERVAL_SECONDS = int(os.environ.get("MAIL_INTERVAL_SECONDS", "60"))
+    # Where people open Workshop, for the links in e-mails.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
     # OpenAPI document served by flask-smorest
     API_TITLE = "Workshop API"
     API_VERSION = "v1"
@@ -100,6 +124,11 @@ class TestConfig(Config):
     SECRET_KEY = "test-only-secret"  # noqa: S105 - not a real secret
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - quick hashing for tests
     SQLALCHEMY_ENGINE_OPTIONS = {}
+    MAIL_SERVER = ""  # a developer's mail server never receives the suite's messages
+    REMINDER_DAYS_BEFORE = 7
+    ESCALATION_INTERVAL_DAYS = 7
+    FOLLOW_UP_HOUR = 6
+    DIGEST_HOUR = 7
 
 
 CONFIGS = {"development": DevConfig, "production": ProdConfig, "testing": TestConfig}

@@ -109,7 +109,7 @@ def test_evidence_files_are_checked_for_type_and_size(ctx):
             ("minutes.pdf", b"<html>not a pdf</html>", "not a PDF file"),
             ("notes.txt", b"", "empty"),
             ("scan.png", b"\x89PNG\r\n\x1a\n" + b"0" * 2048,
-             "The file is 2 KB; attach files of at most 1 KB")]:
+             "The file is 3 KB; attach files of at most 1 KB")]:
         with pytest.raises(FieldError, match=message):
             add_evidence(measurement, name, data, None, max_bytes=1024)
     db.session.flush()

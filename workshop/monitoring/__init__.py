@@ -12,8 +12,7 @@ from ..core.hooks import nav_item
 
 bp = Blueprint("monitoring", __name__, url_prefix="/monitoring", template_folder="templates")
 
-nav_item("Progress reports", "monitoring.index", "report_progress", group="Monitoring", order=70)
-nav_item("Progress reports", "monitoring.index", "review_progress", group="Monitoring",
+nav_item("Progress reports", "monitoring.index", "see_progress_reports", group="Monitoring",
          order=70)
 nav_item("Dashboard", "monitoring.dashboard", "read_monitoring", group="Monitoring", order=71)
 
@@ -26,6 +25,8 @@ grant("review_progress", GENDER_UNIT)
 grant("manage_periods", GENDER_UNIT)
 grant("start_next_cycle", GENDER_UNIT)
 grant("read_monitoring", GENDER_UNIT, VIEWER, ADMIN)
+# Everyone who reports, reviews or reads the reports has the list of periods.
+grant("see_progress_reports", PARTICIPANT, FOCAL_POINT, GENDER_UNIT, VIEWER, ADMIN)
 
 from . import (  # noqa: E402,F401
     dashboard_views,

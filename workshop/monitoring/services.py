@@ -4,13 +4,16 @@ Functions flush and never commit; the caller commits once.
 """
 
 import hashlib
+import math
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload
 
 from ..actionplan.models import ActionPlanVersion
-from ..admin.models import PlanCycle
+from ..admin.models import Office, PlanCycle
 from ..core.models import utcnow
 from ..core.validation import FieldError
 from ..extensions import db
@@ -26,7 +29,7 @@ from .models import (
     ReportingPeriod,
 )
 from .periods import DEFAULT_DUE_DAYS, FREQUENCIES, lay_out
-from .progress import NO, YES, number
+from .progress import NO, YES, Reading, number
 
 
 def set_periods(cycle: PlanCycle, frequency: str, *, starts_on: date | None = None,
@@ -155,7 +158,7 @@ def _quantity(text, field: str, label: str) -> Decimal | None:
     if text is None or str(text).strip() == "":
         return None
     value = number(text)
-    if value is None or str(text).strip().lower() in YES | NO:
+    if value is None or str(text).strip().lower() in (YES | NO) - {"0", "1"}:
         raise FieldError(field, f"{label} must be a number, such as 12 or 12.5.")
     if value < 0:
         raise FieldError(field, f"{label} cannot be below zero.")
@@ -228,9 +231,9 @@ EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 
 def _size(count: int) -> str:
     """A number of bytes as people say it: 2.4 MB, 800 KB."""
-    if count >= 1_048_576:
-        return f"{count / 1_048_576:.1f} MB".replace(".0 MB", " MB")
-    return f"{max(count // 1024, 1)} KB"
+    if count >= 1_048_576:  # rounded up, so that a file over a limit never reads as at it
+        return f"{math.ceil(count / 1_048_576 * 10) / 10:.1f} MB".replace(".0 MB", " MB")
+    return f"{max(math.ceil(count / 1024), 1)} KB"
 
 
 def _looks_like_text(data: bytes) -> bool:
@@ -314,3 +317,137 @@ def return_report(report: ProgressReport, user, comment: str,
 def accept_report(report: ProgressReport, user) -> None:
     """The Gender Unit accepts the report; its figures count on the dashboard."""
     _decide(report, user, "accepted")
+
+
+# -- the pages: who reports, who has not, where indicators stand ---------------------------------
+
+
+class StaleReportError(FieldError):
+    """Someone changed the report since the page this change comes from was opened."""
+
+    def __init__(self):
+        super().__init__(None, "Someone else changed this report since you opened it, so your "
+                               "change was not saved. What you typed is still in the form: "
+                               "check the report, then save again.")
+
+
+def claim_report(report: ProgressReport, seen_version: int | None) -> None:
+    """Refuse a change made from an older state of the report than the one saved now.
+
+    The report's row is taken by an update conditional on the version seen, so that of two
+    people saving from the same state at the same moment, the second waits and is refused.
+    """
+    if seen_version is None:
+        raise FieldError(None, "The change does not say which state of the report it was made "
+                               "from; open the report again and make it there.")
+    if seen_version != report.lock_version:
+        raise StaleReportError
+    taken = db.session.execute(
+        update(ProgressReport)
+        .where(ProgressReport.id == report.id, ProgressReport.lock_version == seen_version)
+        .values(lock_version=seen_version)
+        .execution_options(synchronize_session=False))
+    if taken.rowcount != 1:
+        raise StaleReportError
+
+
+def remove_evidence(evidence: EvidenceFile) -> None:
+    """Take an evidence file off its measurement while the report can still change."""
+    report = evidence.measurement.report
+    _editable(report)
+    evidence.measurement.evidence.remove(evidence)
+    report.lock_version += 1
+    db.session.flush()
+
+
+def published_plan_activities(cycle_id: int) -> dict[int, list[dict]]:
+    """Every office's activities in the latest published version of the departmental plan,
+    by office id: the offices expected to report and what each reports on."""
+    version = db.session.scalar(
+        select(ActionPlanVersion).where(ActionPlanVersion.cycle_id == cycle_id,
+                                        ActionPlanVersion.published_at.is_not(None))
+        .order_by(ActionPlanVersion.number.desc()).limit(1))
+    result: dict[int, list[dict]] = {}
+    for activity in (version.content["activities"] if version else []):
+        result.setdefault(activity["office_id"], []).append(activity)
+    return result
+
+
+def days_overdue(period: ReportingPeriod, on: date) -> int:
+    """Days since the period's report was due, on `on`; 0 until the due date has passed."""
+    return max((on - period.due_on).days, 0)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where an office stands for a period: its report (None until started), the published
+    activities it reports on, and how many days late it is (0 once reported or not yet due)."""
+
+    office: Office
+    report: ProgressReport | None
+    activities: list[dict]
+    days_overdue: int
+
+    @property
+    def reported(self) -> bool:
+        """True once the report is with the Gender Unit or accepted by it."""
+        return self.report is not None and self.report.status in ("submitted", "accepted")
+
+
+def standings(period: ReportingPeriod, on: date,
+              office_ids: set[int] | None = None) -> list[Standing]:
+    """Every office expected to report for the period (those with activities in the published
+    plan), or those of `office_ids` among them, by acronym, with their report. A fixed number
+    of queries however many offices there are."""
+    expected = published_plan_activities(period.cycle_id)
+    if office_ids is not None:
+        expected = {k: v for k, v in expected.items() if k in office_ids}
+    if not expected:
+        return []
+    offices = db.session.scalars(select(Office).where(Office.id.in_(expected))
+                                 .order_by(Office.acronym)).all()
+    reports = {r.office_id: r for r in db.session.scalars(
+        select(ProgressReport).where(ProgressReport.period_id == period.id,
+                                     ProgressReport.office_id.in_(expected))
+        .options(joinedload(ProgressReport.submitted_by)))}
+    late = days_overdue(period, on)
+    result = []
+    for office in offices:
+        report = reports.get(office.id)
+        reported = report is not None and report.status in ("submitted", "accepted")
+        result.append(Standing(office, report, expected[office.id], 0 if reported else late))
+    return result
+
+
+def who_has_not_reported(period: ReportingPeriod, on: date,
+                         office_ids: set[int] | None = None) -> list[Standing]:
+    """The offices expected to report for the period whose report is not with the Gender Unit
+    (not started, a draft, or returned to them), with the activities they have not reported
+    on and the days they are overdue on `on`."""
+    return [s for s in standings(period, on, office_ids) if not s.reported]
+
+
+def readings_to_date(report: ProgressReport) -> dict[int, list[Reading]]:
+    """Each indicator's readings up to the report's period: the measurements of the office's
+    accepted reports for earlier periods of the cycle, and this report's own."""
+    period = report.period
+    indicator_ids = [m.indicator_id for m in report.measurements]
+    indicator_ids += [i.id for line in report.activities for i in line.activity.indicators]
+    earlier = db.session.execute(
+        select(Measurement, ReportingPeriod.ends_on)
+        .join(Measurement.report).join(ProgressReport.period)
+        .where(Measurement.indicator_id.in_(set(indicator_ids) or {0}),
+               ReportingPeriod.cycle_id == period.cycle_id,
+               ReportingPeriod.number < period.number,
+               ProgressReport.status == "accepted")).all()
+    result: dict[int, list[Reading]] = {}
+    for measurement, ends_on in [*earlier, *((m, period.ends_on) for m in report.measurements)]:
+        result.setdefault(measurement.indicator_id, []).append(_reading(measurement, ends_on))
+    return result
+
+
+def _reading(measurement: Measurement, on: date) -> Reading:
+    value = measurement.value_number
+    if value is None and measurement.value_text:
+        value = number(measurement.value_text)  # yes/no count as 1/0; free text as nothing
+    return Reading(on, value, measurement.female, measurement.male)

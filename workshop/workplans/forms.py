@@ -86,8 +86,8 @@ class IndicatorForm(_Locked):
     sex_disaggregated = BooleanField("Measured separately for women and men")
     counting = SelectField(
         "Each period reports", default="cumulative",
-        choices=[("cumulative", "The value to date (cumulative)"),
-                 ("per_period", "What happened in the period (periods add up)")])
+        choices={"cumulative": "The value to date (cumulative)",
+                 "per_period": "What happened in the period (periods add up)"})
     submit = SubmitField("Save indicator")
 
 
