@@ -204,7 +204,9 @@ _MONITOR_READ = {"focal_point", "participant", "gender_unit", "viewer", "admin"}
 _OFFICE_STAFF = {"focal_point", "participant"}
 API_MONITORING = {
     **{(f"monitoring-api.{name}", "GET"): _MONITOR_READ for name in (
-        "Periods", "PeriodItem", "PeriodReports", "ReportItem", "ReportMeasurements")},
+        "Periods", "PeriodItem", "PeriodReports", "PeriodOffices", "ReportItem",
+        "ReportMeasurements")},
+    ("monitoring-api.Dashboard", "GET"): {"gender_unit", "viewer", "admin"},
     ("monitoring-api.Periods", "PUT"): {"gender_unit"},
     ("monitoring-api.PeriodStatus", "PUT"): {"gender_unit"},
     ("monitoring-api.StartReport", "POST"): _OFFICE_STAFF,

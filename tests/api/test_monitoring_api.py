@@ -29,6 +29,9 @@ def dept(app):
     with app.app_context():
         ids = five_plans()
         cycle = db.session.get(PlanCycle, ids["cycle"])
+        a1 = db.session.get(Activity, ids["activities"]["a1"])
+        people_trained = a1.indicators[0]
+        people_trained.sex_disaggregated = True
         publish(finalise(cycle, None), None)
         oo, pd = (db.session.get(Office, ids["offices"][k]) for k in ("OO", "PD"))
         people = {"gender_unit": db.session.get(User, ids["adviser"]),
@@ -37,9 +40,6 @@ def dept(app):
                   "participant": make_user("participant", office=oo),
                   "pd_focal": make_user("focal_point", office=pd),
                   "viewer": make_user("viewer")}
-        a1 = db.session.get(Activity, ids["activities"]["a1"])
-        people_trained = a1.indicators[0]
-        people_trained.sex_disaggregated = True
         notify(people["viewer"].id, "first", kind="reminder", title="Q3 2026 report due")
         notify(people["viewer"].id, "second", kind="overdue", title="Q3 2026 report overdue")
         notify(people["focal_point"].id, "third", kind="reminder", title="Someone else's")
@@ -107,8 +107,23 @@ def test_a_report_from_start_to_acceptance(app, client, dept):
           status="on_track", percent_complete=40,
           narrative="Sessions held in Goma and Bunia.")
     _call(client, dept, "POST", f"{path}/submit", "focal_point")
+    offices = _call(client, dept, "GET", f"/periods/{period}/offices", "viewer")
+    assert [(o["office"], o["status"], o["reported"]) for o in offices] == [
+        ("MILDIV", "not_started", False), ("OMS", "not_started", False),
+        ("OO", "submitted", True), ("PD", "not_started", False)]
+    assert [o["office"] for o in _call(client, dept, "GET", f"/periods/{period}/offices",
+                                       "participant")] == ["OO"]
+    before = _call(client, dept, "GET", f"/cycles/{dept.cycle}/dashboard", "viewer")
+    assert before["period_id"] is None and before["status_totals"]["on_track"] == 0
     accepted = _call(client, dept, "POST", f"{path}/accept", "gender_unit")
     assert accepted["status"] == "accepted" and accepted["days_overdue"] == 0
+    # Accepted, the report counts on the dashboard: a1 on track, its 12 people 7 women, 5 men.
+    after = _call(client, dept, "GET", f"/cycles/{dept.cycle}/dashboard", "viewer")
+    assert after["period_id"] == period and after["status_totals"]["on_track"] == 1
+    assert (after["women"], after["men"]) == ("7", "5")
+    oo = next(row for row in after["by_office"] if row["label"] == "OO")
+    assert oo["statuses"]["on_track"] == 1 and oo["activities"] == 2
+    _call(client, dept, "GET", f"/cycles/{dept.cycle}/dashboard", "focal_point", 403)
 
     # Closed with every report accepted, the period is locked.
     _call(client, dept, "PUT", f"/periods/{period}/status", "gender_unit", status="closed")

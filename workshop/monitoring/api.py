@@ -22,6 +22,7 @@ from ..core.models import today, utcnow
 from ..core.permissions import permission_required, require
 from ..extensions import db
 from ..workplans.models import Indicator
+from .dashboard import figures
 from .models import (
     PERIOD_STATUSES,
     PROGRESS_STATUSES,
@@ -35,12 +36,14 @@ from .periods import DEFAULT_DUE_DAYS, FREQUENCIES
 from .services import (
     accept_report,
     close_period,
+    days_overdue,
     reopen_period,
     report_for,
     return_report,
     save_measurement,
     save_progress,
     set_periods,
+    standings,
     submit_report,
 )
 
@@ -86,11 +89,11 @@ def _report_or_404(report_id: int) -> ProgressReport:
     return report
 
 
-def days_overdue(period: ReportingPeriod, report: ProgressReport | None) -> int:
-    """Days past the due date of a report not yet sent to the Gender Unit (0 otherwise)."""
-    if report is not None and report.status in ("submitted", "accepted"):
+def _report_overdue(report: ProgressReport) -> int:
+    """Days past the due date of a report not yet with the Gender Unit (0 otherwise)."""
+    if report.status in ("submitted", "accepted"):
         return 0
-    return max((today() - period.due_on).days, 0)
+    return days_overdue(report.period, today())
 
 
 # -- periods ------------------------------------------------------------------------------------
@@ -248,7 +251,7 @@ class ReportSchema(Schema):
     submitted_at = UtcDateTime(allow_none=True)
     decided_at = UtcDateTime(allow_none=True)
     overdue_since = fields.Date(allow_none=True)
-    days_overdue = fields.Function(lambda r: days_overdue(r.period, r))
+    days_overdue = fields.Function(_report_overdue)
     lock_version = fields.Integer()
 
 
@@ -263,10 +266,33 @@ class ReportDetailSchema(ReportSchema):
 class OfficeReportingSchema(Schema):
     """An office expected to report for a period, and where its report stands."""
 
-    office_id = fields.Integer()
-    report_id = fields.Integer(allow_none=True)
-    status = fields.String(metadata={"enum": ["not_started", *REPORT_STATUSES]})
-    days_overdue = fields.Integer()
+    office_id = fields.Function(lambda s: s.office.id)
+    office = fields.Function(lambda s: s.office.acronym, metadata={
+        "description": "The office's acronym."})
+    report_id = fields.Function(lambda s: s.report.id if s.report else None, allow_none=True)
+    status = fields.Function(lambda s: s.report.status if s.report else "not_started",
+                             metadata={"enum": ["not_started", *REPORT_STATUSES]})
+    reported = fields.Boolean(metadata={
+        "description": "True once the report is submitted or accepted."})
+    days_overdue = fields.Integer(metadata={
+        "description": "Days past the due date without a report with the Gender Unit."})
+    activities = fields.Function(lambda s: [a["id"] for a in s.activities], metadata={
+        "description": "The published activities the office reports on."})
+
+
+@blp.route(f"/periods/<{ID}:period_id>/offices")
+class PeriodOffices(MethodView):
+    """Who has reported for a period, and who has not."""
+
+    @permission_required(*ANY_MONITORING)
+    @blp.response(200, OfficeReportingSchema(many=True))
+    @documented_errors(blp, 404)
+    def get(self, period_id):
+        """Every office expected to report (an office's own, for office staff), by acronym,
+        with its report's status and the days it is overdue today."""
+        period = db.get_or_404(ReportingPeriod, period_id)
+        mine = None if _reads_every_office() else {current_user.office_id}
+        return standings(period, today(), mine)
 
 
 @blp.route(f"/periods/<{ID}:period_id>/reports")
@@ -471,6 +497,118 @@ class ReportReturn(MethodView):
         return_report(report, current_user, data["comment"], activity_id=data["activity_id"])
         db.session.commit()
         return report
+
+
+# -- the dashboard's figures ---------------------------------------------------------------------
+
+
+def _decimal(value):
+    return None if value is None else format(value.normalize(), "f")
+
+
+class StatusRowSchema(Schema):
+    """Activities of an office or a thematic area by their latest accepted status."""
+
+    key = fields.String(metadata={"description": "The office's id or the area's name."})
+    label = fields.String()
+    activities = fields.Integer()
+    statuses = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={
+        "description": "Activities by status; `not_reported` for those with no accepted "
+                       "report yet."})
+    indicators = fields.Integer()
+    behind = fields.Integer(metadata={"description": "Indicators behind the straight line."})
+    core = fields.Function(lambda r: _decimal(r.core))
+    extra = fields.Function(lambda r: _decimal(r.extra))
+    core_unknown = fields.Integer()
+    extra_unknown = fields.Integer()
+
+
+class IndicatorFigureSchema(Schema):
+    """Where an indicator stands as of the period."""
+
+    indicator_id = fields.Integer()
+    statement = fields.String()
+    office = fields.Function(lambda i: str(i.office))
+    activity_id = fields.Integer()
+    area = fields.String()
+    unit = fields.String()
+    cumulative = fields.Boolean()
+    baseline = fields.String()
+    target = fields.String()
+    achieved = fields.Function(lambda i: _decimal(i.achieved), allow_none=True)
+    percent = fields.Function(lambda i: _decimal(i.percent), allow_none=True, metadata={
+        "description": "Per cent of the way from baseline to target."})
+    expected_percent = fields.Function(lambda i: _decimal(i.expected_percent),
+                                       allow_none=True, metadata={
+        "description": "Per cent of the way the straight line reaches by the period's end."})
+    behind = fields.Boolean()
+    female = fields.Function(lambda i: _decimal(i.female), allow_none=True)
+    male = fields.Function(lambda i: _decimal(i.male), allow_none=True)
+
+
+class TrendSchema(Schema):
+    """One period of the trend."""
+
+    period_id = fields.Function(lambda t: t.period.id)
+    label = fields.String()
+    offices = fields.Integer()
+    accepted = fields.Integer()
+    awaiting = fields.Integer()
+    activities = fields.Integer()
+    going_well = fields.Integer(metadata={"description": "Activities on track or completed."})
+    indicators = fields.Integer()
+    behind = fields.Integer()
+
+
+class DashboardSchema(Schema):
+    """The Gender Unit's dashboard: the cycle's monitoring figures as of a period's end, from
+    accepted reports only."""
+
+    cycle_id = fields.Function(lambda f: f.cycle.id)
+    period_id = fields.Function(lambda f: f.period.id if f.period else None, allow_none=True)
+    status_totals = fields.Dict(keys=fields.String(), values=fields.Integer())
+    behind = fields.Integer(metadata={"description": "Indicators behind target."})
+    women = fields.Function(lambda f: _decimal(f.sex[0]), metadata={
+        "description": "Women reached, over the sex-disaggregated indicators."})
+    men = fields.Function(lambda f: _decimal(f.sex[1]))
+    resources = fields.Function(lambda f: {k: v if isinstance(v, int) else _decimal(v)
+                                           for k, v in f.resources.items()})
+    participation = fields.Function(lambda f: {
+        "trained": f.participation.trained, "women": f.participation.women,
+        "female_share": f.participation.female_share,
+        "useful_share": f.participation.useful_share})
+    overdue = fields.Function(lambda f: [
+        {"office_id": o.office.id, "office": o.office.acronym, "period_id": o.period.id,
+         "days": o.days} for o in f.overdue])
+    by_office = fields.List(fields.Nested(StatusRowSchema))
+    by_area = fields.List(fields.Nested(StatusRowSchema))
+    indicators = fields.List(fields.Nested(IndicatorFigureSchema))
+    trends = fields.List(fields.Nested(TrendSchema))
+
+
+class DashboardQuerySchema(Schema):
+    """Which period the figures stand at."""
+
+    period_id = Id(strict=False, load_default=None, metadata={
+        "description": "The period; by default the latest with an accepted report."})
+
+
+@blp.route(f"/cycles/<{ID}:cycle_id>/dashboard")
+class Dashboard(MethodView):
+    """The monitoring figures of a cycle."""
+
+    @permission_required(READ_ALL)
+    @blp.arguments(DashboardQuerySchema, location="query")
+    @blp.response(200, DashboardSchema)
+    @documented_errors(blp, 404, 422)
+    def get(self, args, cycle_id):
+        """Activities by status, by office and by thematic area, indicators and how far they
+        are behind, women and men reached, resources, workshop participation, overdue reports
+        and the trend across periods."""
+        try:
+            return figures(cycle_id, args["period_id"])
+        except LookupError:
+            abort(404)
 
 
 # -- notifications --------------------------------------------------------------------------------
