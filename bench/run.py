@@ -48,7 +48,14 @@ PAGES = [
     ("Action plan version 1 PDF", "/action-plan/{cycle}/versions/1/plan.pdf"),
     ("Monitoring dashboard", "/monitoring/dashboard?cycle={cycle}"),
     ("Monitoring: indicators behind", "/monitoring/dashboard/indicators?cycle={cycle}&behind=1"),
+    ("Monitoring: progress reports", "/monitoring/?cycle={cycle}"),
+    ("Monitoring: latest quarter", "/monitoring/periods/{period}"),
+    ("Monitoring: a progress report", "/monitoring/periods/{period}/offices/1"),
+    ("Review report PDF", "/monitoring/review-report.pdf?cycle={cycle}"),
+    ("Measurements Excel", "/monitoring/measurements.xlsx?cycle={cycle}"),
 ]
+# BENCH_PAGES=dashboard,review times only the pages whose label holds one of these words.
+ONLY = [w.strip().lower() for w in os.environ.get("BENCH_PAGES", "").split(",") if w.strip()]
 REPEAT = int(os.environ.get("BENCH_REPEAT", "15"))
 SLOW, SLOW_REPEAT = 1.0, 3
 LIMIT = int(os.environ.get("BENCH_LIMIT", "300"))
@@ -113,9 +120,16 @@ def measure(scale: int) -> list[tuple]:
             session["_user_id"] = admin.get_id()
         engine = db.engine
         cycle = current_cycle().id
+        from workshop.monitoring.models import ProgressReport, ReportingPeriod
+
+        period = db.session.scalar(select(ReportingPeriod.id).join(ProgressReport).where(
+            ReportingPeriod.cycle_id == cycle).order_by(ReportingPeriod.number.desc())
+            .limit(1)) or 1
     rows = [(scale, "demo-data", seeded * 1000, seeded * 1000, "", "", 1)]
     for label, path in PAGES:
-        path = path.format(cycle=cycle)
+        if ONLY and not any(word in label.lower() for word in ONLY):
+            continue
+        path = path.format(cycle=cycle, period=period)
         start = time.perf_counter()
         try:
             with time_limit(LIMIT):
