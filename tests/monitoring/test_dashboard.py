@@ -310,6 +310,35 @@ def test_accepting_the_waiting_report_changes_the_figures(monitored, ctx):
                                                                                 (2, 0, 3)]
 
 
+def test_a_line_left_as_it_was_started_leaves_the_earlier_status_standing(monitored, ctx):
+    from workshop.monitoring.models import ReportingPeriod
+    from workshop.monitoring.services import (
+        accept_report,
+        report_for,
+        save_progress,
+        submit_report,
+    )
+
+    # In Q3 OO left a2 untouched: it has said nothing about a2 yet.
+    assert next(a for a in _figures(monitored, "q3").activities
+                if a.activity_id == monitored["activities"]["a2"]).status == "not_reported"
+    # In Q1 2027 OO reports on a2 only; a1, completed in Q4, keeps its status.
+    q1 = db.session.scalar(db.select(ReportingPeriod).where(
+        ReportingPeriod.cycle_id == monitored["cycle"], ReportingPeriod.label == "Q1 2027"))
+    record = report_for(q1, monitored["office"]["OO"])
+    save_progress(record, monitored["activities"]["a2"], status="on_track",
+                  percent_complete=50)
+    submit_report(record, None)
+    accept_report(record, None)
+    db.session.commit()
+    f = _figures(monitored, on=date(2027, 4, 20))
+    assert f.period.label == "Q1 2027"
+    status = {a.activity_id: (a.status, a.period.label) for a in f.activities
+              if a.office.acronym == "OO"}
+    assert status == {monitored["activities"]["a1"]: ("completed", "Q4 2026"),
+                      monitored["activities"]["a2"]: ("on_track", "Q1 2027")}
+
+
 def test_without_a_published_plan_or_periods_the_figures_are_empty(app):
     from workshop.admin.models import PlanCycle
     from workshop.monitoring.dashboard import figures

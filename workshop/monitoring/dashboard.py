@@ -19,7 +19,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from ..actionplan.consolidation import NO_AREA, amount
 from ..actionplan.models import ActionPlanVersion
@@ -484,7 +484,13 @@ def figures(cycle_id: int, period_id: int | None = None, *, on: date | None = No
             select(ActivityProgress.report_id, ActivityProgress.activity_id,
                    ActivityProgress.status, ActivityProgress.percent_complete)
             .join(ActivityProgress.report).join(ProgressReport.period)
-            .where(ReportingPeriod.cycle_id == cycle_id, ProgressReport.status == "accepted")):
+            .where(ReportingPeriod.cycle_id == cycle_id, ProgressReport.status == "accepted",
+                   # A line the office left as it was started says nothing: the status of an
+                   # earlier period stands.
+                   or_(ActivityProgress.status != "not_started",
+                       ActivityProgress.percent_complete.is_not(None),
+                       ActivityProgress.narrative != ""))
+            .order_by(ReportingPeriod.number)):
         lines[activity_id].append((accepted[report_id], status, percent))
     readings: dict[int, list] = defaultdict(list)
     for m in db.session.execute(
