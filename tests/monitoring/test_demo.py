@@ -10,7 +10,12 @@ from workshop.admin.models import Office
 from workshop.core.models import today
 from workshop.core.validation import FieldError
 from workshop.extensions import db
-from workshop.monitoring.models import ActivityProgress, EvidenceFile, ReportingPeriod
+from workshop.monitoring.models import (
+    ActivityProgress,
+    EvidenceFile,
+    Notification,
+    ReportingPeriod,
+)
 from workshop.monitoring.services import reopen_period
 
 
@@ -59,3 +64,14 @@ def test_two_or_more_quarters_reported_one_late_with_evidence_and_good_practice(
             assert sorted(r.office.acronym for r in current.reports) == ["MILDIV", "OO"]
             assert {r.status for r in current.reports} == {"draft"}
         assert all(o.head is not None for o in db.session.scalars(select(Office)))
+
+        # The scheduler's follow-up ran on the days it would have: a reminder to each office's
+        # focal point a week before each due date, overdue notices the day after.
+        notices = db.session.scalars(select(Notification).order_by(Notification.id)).all()
+        reminders = [n for n in notices if n.kind == "reminder"]
+        assert len(reminders) == 5 * len(reported)
+        assert {(n.created_at.date() - p.due_on).days for p in reported for n in reminders
+                if n.key.startswith(f"report:{p.id}:")} == {-7}
+        overdue = [n for n in notices if n.kind == "overdue"]
+        assert {n.key.split(":")[1] for n in overdue} >= {str(reported[0].id)}
+        assert all(n.user.email.startswith("focal.") for n in reminders + overdue)

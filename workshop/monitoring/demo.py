@@ -24,6 +24,7 @@ import io
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from flask import current_app
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 from sqlalchemy import func, select, update
@@ -40,6 +41,7 @@ from .models import (
     ActivityProgress,
     EvidenceFile,
     Measurement,
+    Notification,
     ProgressReport,
     ReportComment,
     ReportingPeriod,
@@ -168,20 +170,25 @@ def _evidence_pdf(office: str, period: str, statement: str) -> bytes:
 
 
 def _report(period: ReportingPeriod, office: Office, base: str, activities: list[dict],
-            *, draft: bool, good_practice: bool, uploader: User | None) -> ProgressReport:
-    report = ProgressReport(period=period, office_id=office.id)
+            *, draft: bool, good_practice: bool, uploader: User | None,
+            started: ProgressReport | None = None) -> ProgressReport:
+    """The office's report for the period (`started`: the one the scheduler started when it
+    marked the report overdue, with a line for each activity)."""
+    report = started or ProgressReport(period=period, office_id=office.id)
+    existing = {line.activity_id: line for line in report.activities}
     evidence_done = False
     lines = activities[:3] if draft else activities
     flagged = False
     for activity in lines:
         status, done = _status(activity, period)
-        line = ActivityProgress(
-            activity_id=activity["id"], status=status, percent_complete=done,
-            narrative=NARRATIVES[status], challenges=CHALLENGES.get(status, ""),
-            next_steps=NEXT_STEPS.get(status, ""))
+        line = existing.get(activity["id"]) or ActivityProgress(activity_id=activity["id"])
+        line.status, line.percent_complete = status, done
+        line.narrative, line.challenges = NARRATIVES[status], CHALLENGES.get(status, "")
+        line.next_steps = NEXT_STEPS.get(status, "")
         if good_practice and not flagged and status in ("on_track", "completed"):
             line.good_practice, line.lesson, flagged = True, GOOD_PRACTICES[base], True
-        report.activities.append(line)
+        if activity["id"] not in existing:
+            report.activities.append(line)
         if status == "cancelled":
             continue
         for indicator in activity["indicators"]:
@@ -198,9 +205,24 @@ def _report(period: ReportingPeriod, office: Office, base: str, activities: list
                 evidence_done = True
     # Activities not yet reported on in a draft still have their line.
     for activity in activities[len(lines):]:
-        report.activities.append(ActivityProgress(activity_id=activity["id"]))
+        if activity["id"] not in existing:
+            report.activities.append(ActivityProgress(activity_id=activity["id"]))
     db.session.add(report)
     return report
+
+
+def _scheduler_on(day: date, read: bool) -> int:
+    """What the scheduler's daily follow-up wrote on `day`, dated that morning (and read the
+    next day, for all but the latest notices)."""
+    from .jobs import follow_up_reports
+
+    last = db.session.scalar(select(func.max(Notification.id))) or 0
+    written = follow_up_reports(day)
+    morning = datetime.combine(day, time(6, 0))
+    db.session.execute(update(Notification).where(Notification.id > last).values(
+        created_at=morning, updated_at=morning,
+        read_at=morning + timedelta(days=1, hours=3) if read else None))
+    return written
 
 
 @demo_step(60)
@@ -245,31 +267,51 @@ def demo_monitoring(scale: int, on: date) -> str:
 
     due = [p for p in periods if p.due_on < on]
     current = next((p for p in periods if p not in due and p.starts_on <= on), None)
-    reports, late = 0, []
+    reports, late, notices = 0, [], 0
+    remind = timedelta(days=int(current_app.config["REMINDER_DAYS_BEFORE"]))
+    db.session.flush()
     for number_due, period in enumerate(due):
         first_period = number_due == 0
         latest = number_due == len(due) - 1
+        if period.due_on - remind > published:
+            notices += _scheduler_on(period.due_on - remind, read=not latest)
+        sending = []
         for index, office in enumerate(offices):
             lines = by_office.get(office.id)
             if not lines:
                 continue
             base, _ = demo_office(office, index)
-            report = _report(period, office, base, lines, draft=False,
-                             good_practice=latest, uploader=focal.get(office.id))
             if first_period:
                 sent = max(period.due_on + timedelta(days=6), published + timedelta(days=10))
             elif latest and base == LATE_ON_THE_LATEST:
                 sent = period.due_on + timedelta(days=7)
             else:
                 sent = period.due_on - timedelta(days=3)
-            sent = min(sent, on - timedelta(days=2))
+            sending.append((min(sent, on - timedelta(days=2)), office, base, lines))
+        # Reports in on time first; the day after the due date the scheduler marks the others
+        # overdue (starting their report) and tells their focal points.
+        sending.sort(key=lambda item: item[0] > period.due_on)
+        overdue_checked = False
+        for sent, office, base, lines in sending:
+            started = None
+            if sent > period.due_on and not overdue_checked:
+                db.session.flush()
+                notices += _scheduler_on(period.due_on + timedelta(days=1),
+                                         read=not latest)
+                overdue_checked = True
+            if sent > period.due_on:
+                started = db.session.scalar(select(ProgressReport).where(
+                    ProgressReport.period_id == period.id,
+                    ProgressReport.office_id == office.id))
+            report = _report(period, office, base, lines, draft=False, good_practice=latest,
+                             uploader=focal.get(office.id), started=started)
             submitted = _weekday(sent, 16)
             decided = _weekday(min(sent + timedelta(days=4), on - timedelta(days=1)), 11)
             if decided < submitted:
                 decided = submitted + timedelta(hours=1)
             if submitted.date() > period.due_on:
                 report.overdue_since = period.due_on + timedelta(days=1)
-                report.escalation_step = 1
+                report.escalation_step = max(report.escalation_step or 0, 1)
                 late.append(report)
             report.status, report.submitted_at = "accepted", submitted
             report.submitted_by = focal.get(office.id)
@@ -294,6 +336,14 @@ def demo_monitoring(scale: int, on: date) -> str:
                         good_practice=False, uploader=focal.get(office.id))
                 drafts += 1
     db.session.flush()
+    digest = _weekday(on - timedelta(days=on.weekday() or 7), 7)  # the last Monday
+    if digest.date() > published:
+        from .jobs import send_digest
+
+        last = db.session.scalar(select(func.max(Notification.id))) or 0
+        notices += send_digest(digest.date())
+        db.session.execute(update(Notification).where(Notification.id > last).values(
+            created_at=digest, updated_at=digest))
     late_periods = sorted({r.period.label for r in late}, key=lambda label: label[-4:] + label)
     evidence = db.session.scalar(select(func.count()).select_from(EvidenceFile))
     practices = db.session.scalar(select(func.count()).select_from(ActivityProgress)
@@ -301,7 +351,7 @@ def demo_monitoring(scale: int, on: date) -> str:
     return (f"Monitoring {cycle.name}: {len(periods)} quarterly periods from "
             f"{periods[0].label}; {len(due)} reported ({reports} reports accepted, "
             f"{len(late)} late: {', '.join(late_periods) or 'none'}), {evidence} evidence "
-            f"files, {practices} good practices flagged"
+            f"files, {practices} good practices flagged, {notices} notifications"
             + (f"; {drafts} drafts for {current.label}" if current else "")
             + (f". Heads of office: {', '.join(heads)}." if heads else "."))
 
