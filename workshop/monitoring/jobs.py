@@ -339,7 +339,7 @@ def follow_up_reports(on: date) -> int:
             when = "today" if left == 0 else f"in {_days(left)}, on {format_date(due)}"
             tell(focal, item, "remind", "reminder",
                  f"{office.acronym}: {label} is due {'today' if left == 0 else format_date(due)}",
-                 f"{office.name}'s progress report for {period.label} is due {when}. "
+                 f"The progress report of the {office.name} for {period.label} is due {when}. "
                  "Report on each activity and indicator, then submit the report.")
             continue
         first = (item.report.overdue_since if item.report and item.report.overdue_since
@@ -353,7 +353,7 @@ def follow_up_reports(on: date) -> int:
         if report.overdue_since is None:
             report.overdue_since = first
         report.escalation_step = max(report.escalation_step or 0, step)
-        late, was_due = _days((on - due).days), (f"{office.name}'s progress report for "
+        late, was_due = _days((on - due).days), (f"The progress report of the {office.name} for "
                                                   f"{period.label} was due on {format_date(due)}")
         head = office.head if office.head is not None and office.head.active else None
         head_day, unit_day = first + timedelta(days=interval), first + timedelta(days=2 * interval)
