@@ -217,7 +217,6 @@ API_MONITORING = {
     ("monitoring-api.ReportReturn", "POST"): {"gender_unit"},
     ("monitoring-api.Notifications", "GET"): EVERYONE,
     ("monitoring-api.NotificationsRead", "POST"): EVERYONE,
-    ("monitoring-api.NotificationRead", "POST"): EVERYONE,
 }
 
 

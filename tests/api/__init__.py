@@ -282,3 +282,63 @@ def seed_actionplan(app, n: int = 1, published: bool = True) -> dict[str, int | 
         db.session.commit()
         db.session.remove()
     return ids
+
+
+def seed_monitoring(app, n: int = 1, stage: str = "draft") -> dict[str, int]:
+    """A plan cycle of its own being monitored (after `seed_demo`): the demo's Office of
+    Operations' plan approved with one activity and a number indicator, published as version 1,
+    quarters laid out. `stage` says where the office's report for the first quarter is: none
+    (not started: the periods can still be laid out again), draft (one activity reported on)
+    or submitted. Returns the ids of the records and what a body refers to."""
+    from tests.assessment.helpers import thematic
+    from workshop.actionplan.services import finalise, publish
+    from workshop.admin.models import Office
+    from workshop.admin.services import save_cycle
+    from workshop.auth.services import find_user_by_email
+    from workshop.monitoring.services import (
+        report_for,
+        save_progress,
+        set_periods,
+        submit_report,
+    )
+    from workshop.workplans.services import (
+        ActivityInput,
+        IndicatorInput,
+        approve_plan,
+        plan_for,
+        save_activity,
+        save_indicator,
+        save_objective,
+        submit_plan,
+    )
+
+    with app.app_context():
+        office = db.session.scalar(select(Office).where(Office.acronym == "OO"))
+        adviser = find_user_by_email(DEMO_ACCOUNTS["gender_unit"])
+        focal = find_user_by_email(DEMO_ACCOUNTS["focal_point"])
+        cycle = save_cycle(None, name=f"Monitoring of tests {n}", start_date=date(2034, 1, 1),
+                           end_date=date(2035, 12, 31), status="planning")
+        plan = plan_for(cycle.id, office.id)
+        objective = save_objective(None, plan, title=f"Objective monitored {n}")
+        activity = save_activity(None, objective, ActivityInput(
+            title=f"Activity monitored {n}", thematic_area_id=thematic().id,
+            starts_on=date(2034, 2, 1), ends_on=date(2034, 11, 30)))
+        indicator = save_indicator(None, activity, IndicatorInput(
+            statement=f"People trained {n}", baseline_value="0", target_value="40",
+            baseline_date=date(2034, 2, 1), target_date=date(2034, 11, 30)))
+        submit_plan(plan, focal)
+        approve_plan(plan, adviser)
+        publish(finalise(cycle, adviser), adviser)
+        period = set_periods(cycle, "quarterly")[0]
+        ids = {"cycle_id": cycle.id, "period_id": period.id, "office_id": office.id,
+               "activity_id": activity.id, "indicator_id": indicator.id}
+        if stage != "none":
+            report = report_for(period, office.id)
+            save_progress(report, activity.id, status="on_track", percent_complete=20,
+                          narrative="Begun.")
+            if stage == "submitted":
+                submit_report(report, focal)
+            ids.update(report_id=report.id, lock_version=report.lock_version)
+        db.session.commit()
+        db.session.remove()
+    return ids

@@ -157,14 +157,17 @@ def test_notifications_are_each_users_own(client, dept):
     mine = _call(client, dept, "GET", "/notifications", "viewer")
     assert [n["title"] for n in mine] == ["Q3 2026 report overdue", "Q3 2026 report due"]
     theirs = _call(client, dept, "GET", "/notifications", "focal_point")[0]["id"]
-    _call(client, dept, "POST", f"/notifications/{theirs}/read", "viewer", 404)
-    assert _call(client, dept, "POST", f"/notifications/{mine[0]['id']}/read",
-                 "viewer") == {"unread": 1}
+    # Marking another's notification read leaves it alone.
+    assert _call(client, dept, "POST", "/notifications/read", "viewer",
+                 ids=[mine[0]["id"], theirs]) == {"unread": 1}
     assert [n["title"] for n in _call(client, dept, "GET", "/notifications?unread=true",
                                       "viewer")] == ["Q3 2026 report due"]
+    assert len(_call(client, dept, "GET", "/notifications?unread=true", "focal_point")) == 1
     assert _call(client, dept, "POST", "/notifications/read", "viewer") == {"unread": 0}
     assert _call(client, dept, "GET", "/notifications?unread=true", "viewer") == []
-    assert len(_call(client, dept, "GET", "/notifications?unread=true", "focal_point")) == 1
+    errors = _call(client, dept, "POST", "/notifications/read", "viewer", 422,
+                   ids=["first"])["errors"]["json"]
+    assert "ids" in errors
 
 
 def test_periods_once_reporting_started_are_kept(client, dept):

@@ -22,6 +22,7 @@ from tests.api import (
     seed_actionplan,
     seed_assessment,
     seed_demo,
+    seed_monitoring,
     seed_workplans,
     seed_workshops,
 )
@@ -114,6 +115,13 @@ def fresh_ids(app, path: str) -> dict:
         # Approved office plans with overlapping activities, a departmental objective, a
         # decision and version 1: published, but for the call that publishes it.
         return seed_actionplan(app, n, published=not path.endswith("/publish"))
+    if path.startswith(f"{API}/monitoring/") and "/notifications" not in path:
+        # A cycle of its own monitored, its first quarter's report of the Office of Operations
+        # not started (to lay the periods out again or start it), submitted (to be accepted or
+        # returned) or a draft.
+        stage = ("none" if path.endswith(("/periods", "/start")) else
+                 "submitted" if path.endswith(("/accept", "/return")) else "draft")
+        return seed_monitoring(app, n, stage)
     ids = {}
     with app.app_context():
         if "{office_id}" in path:
@@ -220,6 +228,17 @@ def valid_body(schema_name: str | None, ids: dict | None = None) -> dict | None:
                           "objective_id": ids.get("objective_id", 1)},
         "FinaliseActionPlan": {"note": "Finalised by a test."},
         "PublishActionPlan": {},
+        "LayOut": {"frequency": "half_yearly", "starts_on": "2034-04-01", "due_days": 20},
+        "PeriodStatus": {"status": "closed"},
+        "StartProgressReport": {"office_id": office_id},
+        "ProgressChange": {"status": "at_risk", "percent_complete": 30,
+                           "narrative": "Changed by a test.", "challenges": "Staff time.",
+                           "lock_version": ids.get("lock_version")},
+        "MeasurementChange": {"value": "12", "source": "Attendance lists",
+                              "lock_version": ids.get("lock_version")},
+        "ReportVersion": {"lock_version": ids.get("lock_version")},
+        "ReturnReport": {"comment": "Returned by a test.", "activity_id": ids.get("activity_id")},
+        "MarkRead": {"ids": [1, 2]},
     }
     assert schema_name in bodies, f"give test_openapi.valid_body an example of {schema_name}"
     return bodies[schema_name]
@@ -338,6 +357,8 @@ def may(role: str, method: str, path: str) -> bool:
         return may_plan(role, method, path)
     if path.startswith(f"{API}/action-plan/"):
         return may_consolidate(role, method, path)
+    if path.startswith(f"{API}/monitoring/"):
+        return may_monitor(role, method, path)
     if path.endswith("/me"):
         return True
     if "/users" in path:
@@ -398,6 +419,24 @@ def may_consolidate(role: str, method: str, path: str) -> bool:
     if role == "gender_unit":
         return True
     return method == "get" and path.endswith(("/versions", "/versions/{number}"))
+
+
+def may_monitor(role: str, method: str, path: str) -> bool:
+    """Monitoring: everyone has their notifications; the office's staff (fresh_ids makes the
+    report in the focal point's office) report, the focal point submits; the Gender Unit lays
+    out and closes periods and decides; the Gender Unit, the viewer and the administrator read
+    everything, the dashboard included; the consultant has no part in it."""
+    if "/notifications" in path:
+        return True
+    if path.endswith("/dashboard"):
+        return role in ("gender_unit", "viewer", "admin")
+    if path.endswith("/submit"):
+        return role == "focal_point"
+    if path.endswith(("/start", "/activities/{activity_id}", "/measurements/{indicator_id}")):
+        return role in ("focal_point", "participant")
+    if method != "get":
+        return role == "gender_unit"
+    return role != "consultant"
 
 
 def caller(method: str, path: str) -> str:
@@ -524,7 +563,7 @@ def test_ids_that_do_not_exist_get_404(app, client, document, tokens, missing):
                              "nomination_id", "session_id", "finding_id", "gap_id",
                              "version_id", "module_id", "workshop_id", "agenda_id",
                              "plan_id", "objective_id", "activity_id", "indicator_id",
-                             "number", "decision_id"), missing)
+                             "number", "decision_id", "period_id", "report_id"), missing)
         response = client.open(url(path, ids), method=method,
                                headers=bearer(tokens[caller(method, path)]),
                                json=valid_body(name))
@@ -584,6 +623,8 @@ def test_query_parameters_out_of_range(app, client, document, tokens):
         "active": [("true", 200), ("maybe", 422)],
         "kind": [("office", 200), ("workshop", 422)],
         "status": [("planned", 200), ("cancelled", 422)],
+        "period_id": [("0", 422), (str(2**31), 422), ("x", 422)],
+        "unread": [("true", 200), ("maybe", 422)],
     }
     # Where a parameter takes other values on one path: {(path, name): cases}.
     on_path = {(f"{API}/work-plans/plans", "status"): [("approved", 200), ("planned", 422)]}

@@ -43,7 +43,7 @@ class OfficeSchema(Schema):
     acronym = Text(required=True, validate=validate.Length(min=1, max=20))
     description = Text(load_default="", validate=validate.Length(max=5000))
     active = fields.Boolean(load_default=True)
-    head_id = fields.Integer(allow_none=True, load_default=None, metadata={
+    head_id = Id(allow_none=True, load_default=None, metadata={
         "description": "The user who heads the office; overdue progress reports are "
                        "escalated to them."})
 

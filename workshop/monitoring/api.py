@@ -17,7 +17,16 @@ from sqlalchemy.orm import selectinload
 
 from ..admin.models import PlanCycle
 from ..assessment.api import UtcDateTime
-from ..core.api import ID, Id, Text, api_blueprint, documented_errors, paginate, service_errors
+from ..core.api import (
+    ID,
+    MAX_ID,
+    Id,
+    Text,
+    api_blueprint,
+    documented_errors,
+    paginate,
+    service_errors,
+)
 from ..core.models import today, utcnow
 from ..core.permissions import permission_required, require
 from ..extensions import db
@@ -54,6 +63,13 @@ blp = api_blueprint("monitoring-api", __name__,
 REPORT, SUBMIT, REVIEW = "report_progress", "submit_progress", "review_progress"
 READ_ALL, PERIODS = "read_monitoring", "manage_periods"
 ANY_MONITORING = (REPORT, REVIEW, READ_ALL)
+
+
+def LockVersion():  # noqa: N802 - reads as a field type
+    """The report's version as the client last read it; a change sent with an older one is
+    refused with 409, one sent without skips the check."""
+    return fields.Integer(load_default=None, validate=validate.Range(1, MAX_ID), metadata={
+        "description": "The report's version as last read; 409 when it has changed since."})
 
 
 def _reads_every_office() -> bool:
@@ -313,7 +329,7 @@ class PeriodReports(MethodView):
         return paginate(query, pagination_parameters)
 
 
-class StartSchema(Schema):
+class StartProgressReportSchema(Schema):
     """Start an office's report."""
 
     office_id = Id(required=True)
@@ -324,7 +340,7 @@ class StartReport(MethodView):
     """Starting an office's report for a period."""
 
     @permission_required(REPORT)
-    @blp.arguments(StartSchema)
+    @blp.arguments(StartProgressReportSchema)
     @blp.response(200, ReportDetailSchema)
     @documented_errors(blp, 400, 404, 422)
     @service_errors
@@ -362,8 +378,7 @@ class ProgressChangeSchema(Schema):
     good_practice = fields.Boolean(load_default=False)
     lesson = Text(load_default="", validate=validate.Length(max=10000), metadata={
         "description": "What others can learn; needed when `good_practice` is true."})
-    lock_version = fields.Integer(load_default=None, metadata={
-        "description": "The report's version as last read; 409 when it has changed since."})
+    lock_version = LockVersion()
 
 
 @blp.route(f"/reports/<{ID}:report_id>/activities/<{ID}:activity_id>")
@@ -394,8 +409,7 @@ class MeasurementChangeSchema(Schema):
     female = Text(load_default=None, allow_none=True, validate=validate.Length(max=40))
     male = Text(load_default=None, allow_none=True, validate=validate.Length(max=40))
     source = Text(load_default="", validate=validate.Length(max=300))
-    lock_version = fields.Integer(load_default=None, metadata={
-        "description": "The report's version as last read; 409 when it has changed since."})
+    lock_version = LockVersion()
 
 
 @blp.route(f"/reports/<{ID}:report_id>/measurements")
@@ -431,10 +445,10 @@ class ReportMeasurement(MethodView):
         return measurement
 
 
-class VersionSchema(Schema):
+class ReportVersionSchema(Schema):
     """The report's version as last read."""
 
-    lock_version = fields.Integer(load_default=None)
+    lock_version = LockVersion()
 
 
 @blp.route(f"/reports/<{ID}:report_id>/submit")
@@ -442,7 +456,7 @@ class ReportSubmit(MethodView):
     """Sending a report to the Gender Unit."""
 
     @permission_required(SUBMIT)
-    @blp.arguments(VersionSchema)
+    @blp.arguments(ReportVersionSchema)
     @blp.response(200, ReportDetailSchema)
     @documented_errors(blp, 400, 404, 409, 422)
     @service_errors
@@ -459,7 +473,7 @@ class ReportAccept(MethodView):
     """Accepting a report."""
 
     @permission_required(REVIEW)
-    @blp.arguments(VersionSchema)
+    @blp.arguments(ReportVersionSchema)
     @blp.response(200, ReportDetailSchema)
     @documented_errors(blp, 400, 404, 409, 422)
     @service_errors
@@ -472,13 +486,13 @@ class ReportAccept(MethodView):
         return report
 
 
-class ReturnSchema(Schema):
+class ReturnReportSchema(Schema):
     """What the office should correct."""
 
     comment = Text(required=True, validate=validate.Length(min=1, max=5000))
     activity_id = Id(load_default=None, allow_none=True, metadata={
         "description": "The activity the comment is about, if one."})
-    lock_version = fields.Integer(load_default=None)
+    lock_version = LockVersion()
 
 
 @blp.route(f"/reports/<{ID}:report_id>/return")
@@ -486,7 +500,7 @@ class ReportReturn(MethodView):
     """Returning a report to its office."""
 
     @permission_required(REVIEW)
-    @blp.arguments(ReturnSchema)
+    @blp.arguments(ReturnReportSchema)
     @blp.response(200, ReportDetailSchema)
     @documented_errors(blp, 400, 404, 409, 422)
     @service_errors
@@ -657,40 +671,31 @@ class Notifications(MethodView):
         return paginate(query, pagination_parameters)
 
 
+class MarkReadSchema(Schema):
+    """Which of the signed-in user's notifications to mark read."""
+
+    ids = fields.List(Id(), load_default=None, validate=validate.Length(max=500), metadata={
+        "description": "Those notifications (another user's are left alone); all of them when "
+                       "not given."})
+
+
 @blp.route("/notifications/read")
 class NotificationsRead(MethodView):
-    """Marking every notification read."""
+    """Marking notifications read."""
 
     @permission_required()
+    @blp.arguments(MarkReadSchema)
     @blp.response(200, UnreadSchema)
-    @documented_errors(blp)
-    def post(self):
-        """Mark all of the signed-in user's notifications read."""
-        db.session.execute(update(Notification).where(
-            Notification.user_id == current_user.id, Notification.read_at.is_(None))
-            .values(read_at=utcnow()))
-        db.session.commit()
-        return {"unread": 0}
-
-
-@blp.route(f"/notifications/<{ID}:notification_id>/read")
-class NotificationRead(MethodView):
-    """Marking one notification read."""
-
-    @permission_required()
-    @blp.response(200, UnreadSchema)
-    @documented_errors(blp, 404)
-    def post(self, notification_id):
-        """Mark one of the signed-in user's notifications read; another's is not found."""
-        notification = db.session.get(Notification, notification_id)
-        if notification is None or notification.user_id != current_user.id:
-            abort(404)
-        if notification.read_at is None:
-            notification.read_at = utcnow()
+    @documented_errors(blp, 400, 422)
+    def post(self, data):
+        """Mark the signed-in user's notifications read, those given or all; answers how many
+        are still unread."""
+        mine = (Notification.user_id == current_user.id, Notification.read_at.is_(None))
+        chosen = () if data["ids"] is None else (Notification.id.in_(data["ids"]),)
+        db.session.execute(update(Notification).where(*mine, *chosen).values(read_at=utcnow()))
         db.session.commit()
         return {"unread": db.session.scalar(select(func.count()).select_from(Notification)
-                                            .where(Notification.user_id == current_user.id,
-                                                   Notification.read_at.is_(None)))}
+                                            .where(*mine))}
 
 
 def register_api(api) -> None:
