@@ -5,6 +5,9 @@ and the token of a role allowed the call (the administrator's where they may), w
 with the tokens of other roles, with ids that do not exist and with invalid bodies. Every answer
 must carry a status code the operation lists explicitly ("default" does not count), a JSON error
 body for errors, a body matching the documented schema and the documented headers.
+
+Like the schemathesis fuzzing, these walks of the whole document are marked `fuzz` and run once,
+in the PostgreSQL pass of `make test`, whose types and ranges are the stricter.
 """
 
 import itertools
@@ -31,6 +34,8 @@ from workshop.admin.models import REFERENCE_LISTS
 from workshop.admin.services import save_cycle, save_office, save_reference_item
 from workshop.core.api import MAX_ID
 from workshop.extensions import db
+
+pytestmark = pytest.mark.fuzz
 
 METHODS = ("get", "post", "put", "patch", "delete")
 _seq = itertools.count(1)
