@@ -193,6 +193,13 @@ def _cover(c: Consolidation, version: ActionPlanVersion | None,
         rows.append(("Made from", _made_from(c)))
         if version.note:
             rows.append(("Note", version.note))
+    return cover_page(department, TITLE, c.data["cycle"]["name"], status, rows)
+
+
+def cover_page(department: str, title: str, cycle_name: str, status: Flowable,
+               rows: list[tuple[str, str]]) -> list[Flowable]:
+    """A report's cover: the department, the title, the cycle, what the report stands for
+    (`status`) and a table of details (label, value)."""
     details = Table([[Paragraph(markup(label), _COVER["label"]),
                       Paragraph(markup(value), _COVER["value"])] for label, value in rows],
                     colWidths=[32 * mm, CONTENT_WIDTH - 32 * mm], hAlign="LEFT",
@@ -203,8 +210,8 @@ def _cover(c: Consolidation, version: ActionPlanVersion | None,
                            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
                            ("LINEABOVE", (0, 0), (-1, 0), 0.8, INK)])
     content = [Paragraph(markup(department), _COVER["department"]),
-               Paragraph(markup(TITLE), _COVER["title"]),
-               Paragraph(markup(f"Plan cycle {c.data['cycle']['name']}"), _COVER["cycle"]),
+               Paragraph(markup(title), _COVER["title"]),
+               Paragraph(markup(f"Plan cycle {cycle_name}"), _COVER["cycle"]),
                status, Spacer(0, 6), details]
     # The title sits a third of the way down, higher when a long note needs the room.
     top = max(0, min(45 * mm, FRAME_HEIGHT - height_of(*content) - 2))

@@ -15,17 +15,16 @@ from datetime import date
 from flask import current_app
 from reportlab.lib.colors import white
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer
 from sqlalchemy import select
 
-from ..actionplan.reports import _COVER, _opening, long_date, usd
+from ..actionplan.reports import _COVER, _opening, cover_page, long_date, usd
 from ..actionplan.reports import number as cell_number
 from ..admin.models import Office, PlanCycle, ThematicArea
 from ..core.charts import BarChart, drawing
 from ..core.exports import workbook_from_sheets
 from ..core.models import today
 from ..core.pdf import (
-    INK,
     MUTED,
     RULE,
     STYLES,
@@ -248,24 +247,10 @@ def _cover(cycle: PlanCycle, period: ReportingPeriod | None, department: str,
                         "and the periods before it" if period else
                         "No progress report has been accepted yet"),
             ("Made on", long_date(made_on))]
-    details = Table([[Paragraph(markup(label), _COVER["label"]),
-                      Paragraph(markup(value), _COVER["value"])] for label, value in rows],
-                    colWidths=[32 * mm, CONTENT_WIDTH - 32 * mm], hAlign="LEFT",
-                    style=[("VALIGN", (0, 0), (-1, -1), "TOP"),
-                           ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                           ("RIGHTPADDING", (0, 0), (-1, -1), 6),
-                           ("TOPPADDING", (0, 0), (-1, -1), 3),
-                           ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-                           ("LINEABOVE", (0, 0), (-1, 0), 0.8, INK)])
-    content = [Paragraph(markup(department), _COVER["department"]),
-               Paragraph(markup(f"{TITLE} of the departmental gender action plan"),
-                         _COVER["title"]),
-               Paragraph(markup(f"Plan cycle {cycle.name}"), _COVER["cycle"]),
-               Paragraph(markup(period.label if period else "Before the first report"),
-                         _COVER["version"]),
-               Spacer(0, 6), details]
-    top = max(0, min(45 * mm, FRAME_HEIGHT - height_of(*content) - 2))
-    return [Spacer(0, top), *content]
+    status = Paragraph(markup(period.label if period else "Before the first report"),
+                       _COVER["version"])
+    return cover_page(department, f"{TITLE} of the departmental gender action plan",
+                      cycle.name, status, rows)
 
 
 # -- part 1: progress on the plan -------------------------------------------------------------
