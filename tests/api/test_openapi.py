@@ -6,8 +6,8 @@ with the tokens of other roles, with ids that do not exist and with invalid bodi
 must carry a status code the operation lists explicitly ("default" does not count), a JSON error
 body for errors, a body matching the documented schema and the documented headers.
 
-Like the schemathesis fuzzing, these walks of the whole document are marked `fuzz` and run once,
-in the PostgreSQL pass of `make test`, whose types and ranges are the stricter.
+These walks of the whole document are marked `walk` and run once, in the SQLite pass of
+`make test`, while the schemathesis fuzzing runs in the PostgreSQL pass.
 """
 
 import itertools
@@ -35,7 +35,7 @@ from workshop.admin.services import save_cycle, save_office, save_reference_item
 from workshop.core.api import MAX_ID
 from workshop.extensions import db
 
-pytestmark = pytest.mark.fuzz
+pytestmark = pytest.mark.walk
 
 METHODS = ("get", "post", "put", "patch", "delete")
 _seq = itertools.count(1)

@@ -33,7 +33,7 @@ CHECKS = ",".join([
     "response_headers_conformance",
     "response_schema_conformance",
 ])
-MAX_EXAMPLES = int(os.environ.get("WORKSHOP_SCHEMATHESIS_EXAMPLES", "10"))
+MAX_EXAMPLES = int(os.environ.get("WORKSHOP_SCHEMATHESIS_EXAMPLES", "6"))
 
 
 def _schemathesis() -> list[str]:
