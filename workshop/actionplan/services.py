@@ -324,9 +324,9 @@ def publish(version: ActionPlanVersion, user) -> None:
     db.session.flush()
 
 
-def published_version(cycle: PlanCycle) -> ActionPlanVersion | None:
+def published_version(cycle_id: int) -> ActionPlanVersion | None:
     """The latest published version of the cycle's plan."""
     return db.session.scalar(
-        select(ActionPlanVersion).where(ActionPlanVersion.cycle_id == cycle.id,
+        select(ActionPlanVersion).where(ActionPlanVersion.cycle_id == cycle_id,
                                         ActionPlanVersion.published_at.is_not(None))
         .order_by(ActionPlanVersion.number.desc()).limit(1))

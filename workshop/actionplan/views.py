@@ -68,7 +68,7 @@ def index():
                                cycle=None)
     if current_user.can("consolidate_action_plan"):
         return redirect(url_for("actionplan.overview", cycle_id=cycle.id))
-    version = published_version(cycle)
+    version = published_version(cycle.id)
     if version is None:
         return render_template("actionplan/not_published.html", title="Action plan",
                                cycle=cycle)

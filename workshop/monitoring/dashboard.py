@@ -23,6 +23,7 @@ from sqlalchemy import func, or_, select
 
 from ..actionplan.consolidation import NO_AREA, amount
 from ..actionplan.models import ActionPlanVersion
+from ..actionplan.services import published_version
 from ..admin.models import PlanCycle
 from ..assessment.models import Nomination
 from ..core.models import today
@@ -245,13 +246,6 @@ class Figures:
 # -- loading -----------------------------------------------------------------------------------
 
 
-def _published(cycle_id: int) -> ActionPlanVersion | None:
-    return db.session.scalar(
-        select(ActionPlanVersion).where(ActionPlanVersion.cycle_id == cycle_id,
-                                        ActionPlanVersion.published_at.is_not(None))
-        .order_by(ActionPlanVersion.number.desc()).limit(1))
-
-
 def _day(value) -> date | None:
     if not value:
         return None
@@ -447,7 +441,7 @@ def figures(cycle_id: int, period_id: int | None = None, *, on: date | None = No
     by_id = {p.id: p for p in periods}
     if period_id is not None and period_id not in by_id:
         raise LookupError(f"No period {period_id} in cycle {cycle_id}")
-    version = _published(cycle_id)
+    version = published_version(cycle_id)
     content = version.content if version else {"activities": [], "offices": [],
                                                "thematic_areas": []}
 

@@ -29,7 +29,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 from sqlalchemy import func, select, update
 
-from ..actionplan.models import ActionPlanVersion
+from ..actionplan.services import published_version
 from ..admin.demo import DEMO_PASSWORD
 from ..admin.models import Office, PlanCycle
 from ..auth.models import User
@@ -232,10 +232,7 @@ def demo_monitoring(scale: int, on: date) -> str:
     cycle = db.session.scalar(select(PlanCycle).where(PlanCycle.status == "active"))
     if cycle is None:
         return "Monitoring: no active cycle, nothing added."
-    version = db.session.scalar(
-        select(ActionPlanVersion).where(ActionPlanVersion.cycle_id == cycle.id,
-                                        ActionPlanVersion.published_at.is_not(None))
-        .order_by(ActionPlanVersion.number.desc()).limit(1))
+    version = published_version(cycle.id)
     if version is None:
         return f"Monitoring {cycle.name}: no published action plan, nothing to report on."
     if db.session.scalar(select(func.count()).select_from(ReportingPeriod)

@@ -12,7 +12,7 @@ from decimal import Decimal
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
-from ..actionplan.models import ActionPlanVersion
+from ..actionplan.services import published_version
 from ..admin.models import Office, PlanCycle
 from ..core.models import utcnow
 from ..core.validation import FieldError
@@ -88,13 +88,7 @@ def reopen_period(period: ReportingPeriod) -> None:
 def published_activities(cycle_id: int, office_id: int) -> list[dict]:
     """The office's activities in the latest published version of the departmental plan,
     with their indicators: what the office reports on."""
-    version = db.session.scalar(
-        select(ActionPlanVersion).where(ActionPlanVersion.cycle_id == cycle_id,
-                                        ActionPlanVersion.published_at.is_not(None))
-        .order_by(ActionPlanVersion.number.desc()).limit(1))
-    if version is None:
-        return []
-    return [a for a in version.content["activities"] if a["office_id"] == office_id]
+    return published_plan_activities(cycle_id).get(office_id, [])
 
 
 def _editable(report: ProgressReport) -> None:
@@ -363,10 +357,7 @@ def remove_evidence(evidence: EvidenceFile) -> None:
 def published_plan_activities(cycle_id: int) -> dict[int, list[dict]]:
     """Every office's activities in the latest published version of the departmental plan,
     by office id: the offices expected to report and what each reports on."""
-    version = db.session.scalar(
-        select(ActionPlanVersion).where(ActionPlanVersion.cycle_id == cycle_id,
-                                        ActionPlanVersion.published_at.is_not(None))
-        .order_by(ActionPlanVersion.number.desc()).limit(1))
+    version = published_version(cycle_id)
     result: dict[int, list[dict]] = {}
     for activity in (version.content["activities"] if version else []):
         result.setdefault(activity["office_id"], []).append(activity)

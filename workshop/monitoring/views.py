@@ -90,7 +90,7 @@ def _index_page(cycle: PlanCycle | None, form: PeriodsForm | None = None,
                                  .where(ReportingPeriod.cycle_id == cycle.id)
                                  .order_by(ReportingPeriod.number)).all()
     expected = services.published_plan_activities(cycle.id)
-    published = bool(expected) or published_version(cycle) is not None
+    published = bool(expected) or published_version(cycle.id) is not None
     context = {"title": "Progress reports", "cycle": cycle, "periods": periods,
                "published": published, "on": on, "refused": refused or {},
                "statuses": REPORT_STATUSES,
