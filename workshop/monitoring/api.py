@@ -12,7 +12,7 @@ from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import abort
 from marshmallow import Schema, fields, validate
-from sqlalchemy import func, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..admin.models import PlanCycle
@@ -27,7 +27,7 @@ from ..core.api import (
     paginate,
     service_errors,
 )
-from ..core.models import today, utcnow
+from ..core.models import today
 from ..core.permissions import permission_required, require
 from ..extensions import db
 from ..workplans.models import Indicator
@@ -41,6 +41,7 @@ from .models import (
     ProgressReport,
     ReportingPeriod,
 )
+from .notifications import mark_read, unread
 from .periods import DEFAULT_DUE_DAYS, FREQUENCIES
 from .services import (
     accept_report,
@@ -690,12 +691,9 @@ class NotificationsRead(MethodView):
     def post(self, data):
         """Mark the signed-in user's notifications read, those given or all; answers how many
         are still unread."""
-        mine = (Notification.user_id == current_user.id, Notification.read_at.is_(None))
-        chosen = () if data["ids"] is None else (Notification.id.in_(data["ids"]),)
-        db.session.execute(update(Notification).where(*mine, *chosen).values(read_at=utcnow()))
+        mark_read(current_user.id, data["ids"])
         db.session.commit()
-        return {"unread": db.session.scalar(select(func.count()).select_from(Notification)
-                                            .where(*mine))}
+        return {"unread": unread(current_user.id)}
 
 
 def register_api(api) -> None:

@@ -3,13 +3,14 @@ them, and the unread count beside "Inbox" in the navigation bar."""
 
 from flask import abort, flash, g, has_request_context, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, func, select
 
 from ..core.models import utcnow
 from ..core.permissions import login_required
 from ..extensions import db
 from . import bp
 from .models import Notification
+from .notifications import mark_read, unread
 
 PAGE_SIZE = 25
 
@@ -20,9 +21,7 @@ def unread_count() -> int:
     if not has_request_context() or not current_user.is_authenticated:
         return 0
     if "inbox_unread" not in g:
-        g.inbox_unread = db.session.scalar(
-            select(func.count()).select_from(Notification)
-            .where(Notification.user_id == current_user.id, Notification.read_at.is_(None)))
+        g.inbox_unread = unread(current_user.id)
     return g.inbox_unread
 
 
@@ -76,11 +75,7 @@ def read_notification(notification_id: int):
 @login_required
 def read_all():
     """Mark all of one's notifications read."""
-    marked = db.session.execute(
-        update(Notification)
-        .where(Notification.user_id == current_user.id, Notification.read_at.is_(None))
-        .values(read_at=utcnow())
-        .execution_options(synchronize_session=False)).rowcount
+    marked = mark_read(current_user.id)
     db.session.commit()
     if marked:
         flash(f"{marked} notification{'s' if marked != 1 else ''} marked as read.", "success")

@@ -1,5 +1,6 @@
 """Notifications: written once per user and subject, however many processes try."""
 
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -23,3 +24,20 @@ def notify(user_id: int, key: str, *, kind: str, title: str, body: str = "",
         created_at=now, updated_at=now,
     ).on_conflict_do_nothing(index_elements=["user_id", "key"]).returning(Notification.id)
     return db.session.execute(statement).scalar() is not None
+
+
+def unread(user_id: int) -> int:
+    """How many of the user's notifications are unread."""
+    return db.session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.user_id == user_id, Notification.read_at.is_(None)))
+
+
+def mark_read(user_id: int, ids: list[int] | None = None) -> int:
+    """Mark the user's unread notifications read, those of `ids` or all; another user's are
+    left alone. Returns how many were marked."""
+    chosen = () if ids is None else (Notification.id.in_(ids),)
+    return db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None), *chosen)
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)).rowcount
