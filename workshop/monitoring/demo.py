@@ -46,7 +46,7 @@ from .models import (
     ReportComment,
     ReportingPeriod,
 )
-from .progress import number
+from .progress import number, time_share
 from .services import set_periods
 
 # The heads of the demo offices (by the acronym an office copies).
@@ -110,9 +110,8 @@ def _share(activity: dict, period: ReportingPeriod) -> float:
     """How much of the activity's time has gone by the end of the period, 0 to 1."""
     starts = date.fromisoformat(activity["starts_on"]) if activity.get("starts_on") else None
     ends = date.fromisoformat(activity["ends_on"]) if activity.get("ends_on") else None
-    if starts is None or ends is None or ends <= starts:
-        return 0.5
-    return min(max((period.ends_on - starts).days / (ends - starts).days, 0.0), 1.0)
+    share = time_share(period.ends_on, starts, ends)
+    return 0.5 if share is None else float(share)
 
 
 def _status(activity: dict, period: ReportingPeriod) -> tuple[str, int | None]:
