@@ -43,6 +43,7 @@ from .models import (
 )
 from .notifications import mark_read, unread
 from .periods import DEFAULT_DUE_DAYS, FREQUENCIES
+from .progress import plain_number
 from .services import (
     accept_report,
     close_period,
@@ -71,6 +72,10 @@ def LockVersion():  # noqa: N802 - reads as a field type
     refused with 409, one sent without skips the check."""
     return fields.Integer(load_default=None, validate=validate.Range(1, MAX_ID), metadata={
         "description": "The report's version as last read; 409 when it has changed since."})
+
+
+def _decimal(value):
+    return None if value is None else plain_number(value)
 
 
 def _reads_every_office() -> bool:
@@ -224,13 +229,11 @@ class MeasurementSchema(Schema):
 
     indicator_id = fields.Integer()
     value = fields.Function(lambda m: m.value_text if m.value_number is None
-                            else format(m.value_number.normalize(), "f"),
+                            else plain_number(m.value_number),
                             metadata={"description": "As the indicator's unit says: a number, "
                                                      "a per cent, yes or no, or text."})
-    female = fields.Function(lambda m: None if m.female is None
-                             else format(m.female.normalize(), "f"), allow_none=True)
-    male = fields.Function(lambda m: None if m.male is None
-                           else format(m.male.normalize(), "f"), allow_none=True)
+    female = fields.Function(lambda m: _decimal(m.female), allow_none=True)
+    male = fields.Function(lambda m: _decimal(m.male), allow_none=True)
     source = fields.String()
     evidence = fields.List(fields.Nested(EvidenceSchema))
 
@@ -515,10 +518,6 @@ class ReportReturn(MethodView):
 
 
 # -- the dashboard's figures ---------------------------------------------------------------------
-
-
-def _decimal(value):
-    return None if value is None else format(value.normalize(), "f")
 
 
 class StatusRowSchema(Schema):

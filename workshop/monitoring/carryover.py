@@ -27,7 +27,6 @@ What carries over, and how:
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -39,6 +38,7 @@ from ..workplans.models import Activity, Indicator, Objective, PlanComment, Work
 from ..workplans.reports import short_date
 from .dashboard import NOT_REPORTED, Figures, IndicatorLine, OfficeRef, figures
 from .models import ReportingPeriod
+from .progress import plain_number
 
 FINISHED = ("completed", "cancelled")
 UNDER_WAY = ("on_track", "at_risk", "off_track")
@@ -114,12 +114,6 @@ class NextCyclePlan:
     @property
     def new_baselines(self) -> int:
         return sum(o.new_baselines for o in self.offices)
-
-
-def plain_number(value: Decimal) -> str:
-    """A stored number as an office would type it: 12, 12.5, 0.25 (no trailing zeros)."""
-    text = format(value.normalize(), "f")
-    return "0" if text in ("-0", "") else text
 
 
 def new_baseline(line: IndicatorLine) -> tuple[str, date | None, bool]:

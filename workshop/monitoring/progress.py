@@ -37,6 +37,12 @@ def number(value) -> Decimal | None:
     return result if result.is_finite() else None
 
 
+def plain_number(value: Decimal) -> str:
+    """A stored number as an office would type it: 12, 12.5, 0.25 (no trailing zeros)."""
+    text = format(value.normalize(), "f")
+    return "0" if text in ("-0", "") else text
+
+
 @dataclass(frozen=True)
 class Reading:
     """One period's measurement of an indicator."""

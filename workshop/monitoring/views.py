@@ -32,7 +32,7 @@ from .models import (
     ReportComment,
     ReportingPeriod,
 )
-from .progress import Progress, progress
+from .progress import Progress, plain_number, progress
 
 READERS = ("report_progress", "review_progress", "read_monitoring")
 
@@ -283,10 +283,7 @@ def _report_url(report: ProgressReport, anchor: str = "") -> str:
 
 
 def _plain_number(value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    text = f"{value:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return "" if value is None else plain_number(value)
 
 
 def _file_size(count: int) -> str:
